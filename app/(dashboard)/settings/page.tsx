@@ -1,0 +1,50 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { PageHeader } from "@/components/ui/page-header";
+import { requirePageRole } from "@/lib/auth/guard";
+import { ANY_ROLE, ROLE_DESCRIPTIONS } from "@/lib/auth/roles";
+import { ChangePasswordForm } from "./change-password-form";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function SettingsPage() {
+  const user = await requirePageRole(ANY_ROLE, "/settings");
+  return (
+    <>
+      <PageHeader title="Settings" />
+      <section className="card">
+        <h2>Your account</h2>
+        <dl className="facts">
+          <dt>Email</dt>
+          <dd>{user.email}</dd>
+          <dt>Role</dt>
+          <dd>
+            {user.role}: {ROLE_DESCRIPTIONS[user.role]}
+          </dd>
+        </dl>
+        <h3>Change your password</h3>
+        <ChangePasswordForm />
+      </section>
+      {user.role === "admin" || user.role === "security" || user.role === "auditor" ? (
+        <section className="card">
+          <h2>Administration</h2>
+          <ul className="link-list">
+            {user.role === "admin" ? (
+              <>
+                <li>
+                  <Link href="/settings/users">Users</Link>: add people, change roles, disable, reset passwords
+                </li>
+                <li>
+                  <Link href="/settings/general">General</Link>: organisation name and default regions
+                </li>
+              </>
+            ) : null}
+            <li>
+              <Link href="/settings/audit">Audit log</Link>: who changed users, roles and settings, and when
+            </li>
+          </ul>
+        </section>
+      ) : null}
+    </>
+  );
+}

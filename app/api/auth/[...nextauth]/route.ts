@@ -1,0 +1,28 @@
+import type { NextRequest } from "next/server";
+import { clientIp } from "@/lib/auth/client-ip";
+import { handlers } from "@/lib/auth/config";
+import { getSignInLimit } from "@/lib/db/sign-in-failures";
+import { env } from "@/lib/env";
+
+export const { GET } = handlers;
+
+/**
+ * Auth.js's own endpoints. A password sign-in posted here directly (not through the login form)
+ * meets the same rate limit, answered as HTTP 429 with Retry-After.
+ */
+export async function POST(request: NextRequest): Promise<Response> {
+  if (request.nextUrl.pathname.endsWith("/callback/credentials")) {
+    const form = await request.clone().formData().catch(() => null);
+    const email = String(form?.get("email") ?? "").toLowerCase().slice(0, 320);
+    if (email) {
+      const limit = await getSignInLimit(email, clientIp(request.headers, env().PORTWATCH_TRUST_PROXY));
+      if (limit.limited) {
+        return Response.json(
+          { error: `Too many failed sign-ins. Try again in ${limit.retryAfterSeconds} seconds.` },
+          { status: 429, headers: { "Retry-After": String(limit.retryAfterSeconds) } },
+        );
+      }
+    }
+  }
+  return handlers.POST(request);
+}

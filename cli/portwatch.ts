@@ -1,0 +1,50 @@
+import { EnvError, parseEnv } from "@/lib/env";
+import { CliError } from "./args";
+import { migrateCommand } from "./migrate";
+import { demoCommand, serveCommand } from "./serve";
+import { usersCommand } from "./users";
+
+const HELP = `Usage: portwatch <command> [options]
+
+Commands:
+  demo       zero-setup demo: embedded database, the app on http://localhost:3000, login printed
+  serve      the web app against DATABASE_URL (or the embedded database)
+  migrate    apply database migrations
+  users      manage local users (list, add, set-role, reset-password, disable, enable)
+
+Run \`portwatch <command> --help\` for a command's options.
+Configuration is by environment variables; see the README.`;
+
+type Command = (argv: string[], env: ReturnType<typeof parseEnv>) => Promise<number>;
+const COMMANDS: Record<string, Command> = {
+  demo: demoCommand,
+  serve: serveCommand,
+  migrate: migrateCommand,
+  users: usersCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    console.log(HELP);
+    return name ? 0 : 1;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new CliError(`unknown command "${name}" (one of ${Object.keys(COMMANDS).join(", ")}; see portwatch --help)`);
+  // --help needs no valid environment.
+  const env = rest.includes("--help") || rest.includes("-h") ? parseEnv({}) : parseEnv(process.env);
+  return command(rest, env);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof CliError || error instanceof EnvError) {
+      console.error(`portwatch: ${error.message}`);
+    } else {
+      // Unexpected: still one line, without a stack trace or anything secret.
+      console.error(`portwatch: unexpected error: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+    }
+    process.exit(1);
+  },
+);

@@ -1,0 +1,190 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { generatePassword, hashPassword } from "@/lib/auth/password";
+import { SYSTEM_ACTOR } from "@/lib/db/audit";
+import { disconnectDb, connectDatabase } from "@/lib/db/client";
+import { portIsFree } from "@/lib/db/embedded";
+import { createInitialAdmin, getUserByEmail } from "@/lib/db/users";
+import type { Env } from "@/lib/env";
+import { CliError, parseCommandArgs, parsePort } from "./args";
+import { dataDir, type OpenDatabase, openDatabase, PROJECT_ROOT } from "./database";
+import { applyMigrations } from "./migrate";
+
+export const SERVE_HELP = `Usage: portwatch serve [--port P] [--host H]
+
+Starts the Portwatch web app against DATABASE_URL (or the embedded PostgreSQL when it is unset),
+after applying migrations and creating the first admin if there is none. Needs a production
+build (npm run build). Stop it with Ctrl-C.
+
+Options:
+  --port P   port for the web app (default: PORT or 3000)
+  --host H   address to listen on (default: HOST or 0.0.0.0)`;
+
+export const DEMO_HELP = `Usage: portwatch demo [--port P]
+
+Zero-setup demo: the embedded PostgreSQL (unless DATABASE_URL is set), migrations, an admin,
+and the web app on http://localhost:3000, listening on 127.0.0.1 only. Prints the login.
+Its data stays in .portwatch/ and is reused on the next start. Stop it with Ctrl-C.`;
+
+interface ServeOptions {
+  mode: "serve" | "demo";
+  port: number;
+  host: string;
+}
+
+async function readOrCreateSecretFile(file: string, make: () => string): Promise<string> {
+  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
+  await mkdir(path.dirname(file), { recursive: true });
+  const value = make();
+  await writeFile(file, `${value}\n`, { mode: 0o600 });
+  return value;
+}
+
+/** Creates the first admin when there is none, and says how to sign in. */
+async function ensureAdmin(env: Env, mode: ServeOptions["mode"]): Promise<string[]> {
+  const email = env.PORTWATCH_ADMIN_EMAIL;
+  // The demo keeps its generated admin password beside its data so every start can print the
+  // login; `serve` prints a generated password once and never stores it.
+  const demoPasswordFile = path.join(dataDir(env), "demo-admin-password");
+  const password =
+    env.PORTWATCH_ADMIN_PASSWORD ??
+    (mode === "demo" ? await readOrCreateSecretFile(demoPasswordFile, generatePassword) : generatePassword());
+  const created = await createInitialAdmin(email, await hashPassword(password), SYSTEM_ACTOR);
+  if (created) {
+    return [
+      `Created the admin ${email}.`,
+      env.PORTWATCH_ADMIN_PASSWORD
+        ? "Its password is PORTWATCH_ADMIN_PASSWORD."
+        : mode === "demo"
+          ? `Password: ${password}`
+          : `Password (shown only now; change it under Settings): ${password}`,
+    ];
+  }
+  if (mode === "demo" && !env.PORTWATCH_ADMIN_PASSWORD && (await getUserByEmail(email))?.role === "admin") {
+    return [`Sign in as ${email} with password: ${password}`, "(if you changed it, use yours, or: npx portwatch users reset-password --email " + email + ")"];
+  }
+  return [`Sign in as an admin (reset a password with: npx portwatch users reset-password --email ${email}).`];
+}
+
+async function waitForHealthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new CliError(`the web app exited during start-up (code ${child.exitCode}); see the lines above`);
+    try {
+      const response = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new CliError(`the web app did not answer on ${url} within ${timeoutMs / 1000} s`);
+}
+
+function startNext(env: Env, options: ServeOptions, databaseUrl: string, authSecret: string, publicUrl: string): ChildProcess {
+  const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
+  // Started as `node next start` (not npx) so this PID is the server's and stopping it leaves
+  // nothing behind (STACK.md, trap 7).
+  return spawn(process.execPath, [nextBin, "start", "--port", String(options.port), "--hostname", options.host], {
+    cwd: PROJECT_ROOT,
+    stdio: ["ignore", "inherit", "inherit"],
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: databaseUrl,
+      AUTH_SECRET: authSecret,
+      AUTH_URL: env.AUTH_URL ?? publicUrl,
+      PORT: String(options.port),
+    },
+  });
+}
+
+export async function runServer(env: Env, options: ServeOptions): Promise<number> {
+  if (!existsSync(path.join(PROJECT_ROOT, ".next", "BUILD_ID"))) {
+    throw new CliError("there is no production build of the web app: run `npm run build` first");
+  }
+  if (!(await portIsFree(options.port, options.host))) {
+    throw new CliError(`port ${options.port} is in use on ${options.host}: stop what runs there, or choose another with --port or PORT`);
+  }
+
+  const db: OpenDatabase = await openDatabase(env, console.log);
+  let child: ChildProcess | undefined;
+  let stopping = false;
+
+  const stopAll = async () => {
+    if (stopping) return;
+    stopping = true;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child!.once("exit", resolve));
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child?.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await disconnectDb().catch(() => undefined);
+    await db.close().catch((error) => console.error(`portwatch: stopping the embedded PostgreSQL: ${String(error)}`));
+  };
+  const shutdown = (code: number) => stopAll().then(() => process.exit(code));
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(signal, () => {
+      console.log(`\nStopping Portwatch (${signal})…`);
+      void shutdown(0);
+    });
+  }
+
+  try {
+    await applyMigrations(db.url, console.log);
+    connectDatabase(db.url);
+    const login = await ensureAdmin(env, options.mode);
+    const authSecret =
+      env.AUTH_SECRET ??
+      (await readOrCreateSecretFile(path.join(dataDir(env), "auth-secret"), () => randomBytes(33).toString("base64")));
+
+    const browserHost = options.host === "0.0.0.0" || options.host === "127.0.0.1" || options.host === "::" ? "localhost" : options.host;
+    const publicUrl = env.AUTH_URL ?? `http://${browserHost}:${options.port}`;
+    child = startNext(env, options, db.url, authSecret, publicUrl);
+    child.once("exit", (code, signal) => {
+      if (stopping) return;
+      console.error(`portwatch: the web app stopped unexpectedly (${signal ?? `code ${code}`})`);
+      void shutdown(1);
+    });
+    const probeHost = options.host === "0.0.0.0" ? "127.0.0.1" : options.host === "::" ? "[::1]" : options.host.includes(":") ? `[${options.host}]` : options.host;
+    await waitForHealthy(`http://${probeHost}:${options.port}`, child, 60_000);
+
+    console.log("");
+    console.log(`Portwatch is running at ${publicUrl}`);
+    for (const line of login) console.log(line);
+    if (db.embedded) console.log("Data: embedded PostgreSQL in .portwatch/ (kept between starts).");
+    console.log("Press Ctrl-C to stop.");
+  } catch (error) {
+    await stopAll().catch(() => undefined);
+    throw error;
+  }
+  // Runs until a signal or the web app's exit calls shutdown().
+  return new Promise<number>(() => undefined);
+}
+
+export async function serveCommand(argv: string[], env: Env): Promise<number> {
+  const { values } = parseCommandArgs("serve", argv, { port: { type: "string" }, host: { type: "string" } });
+  if (values.help) {
+    console.log(SERVE_HELP);
+    return 0;
+  }
+  const port = parsePort(values.port, "--port") ?? env.PORT;
+  return runServer(env, { mode: "serve", port, host: values.host ?? env.HOST ?? "0.0.0.0" });
+}
+
+export async function demoCommand(argv: string[], env: Env): Promise<number> {
+  const { values } = parseCommandArgs("demo", argv, { port: { type: "string" } });
+  if (values.help) {
+    console.log(DEMO_HELP);
+    return 0;
+  }
+  const port = parsePort(values.port, "--port") ?? env.PORT;
+  return runServer(env, { mode: "demo", port, host: env.HOST ?? "127.0.0.1" });
+}

@@ -1,0 +1,20 @@
+import type { Role } from "@/lib/auth/roles";
+
+export interface NavItem {
+  href: string;
+  label: string;
+  roles?: readonly Role[];
+}
+
+/** Every section of the product; each page checks its own role too. */
+export const NAV_ITEMS: readonly NavItem[] = [
+  { href: "/overview", label: "Overview" },
+  { href: "/compliance", label: "Compliance" },
+  { href: "/repositories", label: "Repositories" },
+  { href: "/vulnerabilities", label: "Vulnerabilities" },
+  { href: "/costs", label: "Costs" },
+  { href: "/accounts", label: "Accounts" },
+  { href: "/runs", label: "Runs" },
+  { href: "/evidence", label: "Evidence" },
+  { href: "/settings", label: "Settings" },
+];

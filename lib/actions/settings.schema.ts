@@ -1,0 +1,12 @@
+import { z } from "zod";
+import { SETTINGS } from "@/lib/settings";
+
+export const updateSettingsSchema = z.object({
+  organisationName: SETTINGS.organisationName.schema,
+  // One region per line or comma-separated, as typed in the form.
+  defaultRegions: z
+    .string()
+    .max(2000, "is too long")
+    .transform((text) => text.split(/[\s,]+/).filter(Boolean))
+    .pipe(SETTINGS.defaultRegions.schema),
+});

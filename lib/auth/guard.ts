@@ -1,0 +1,47 @@
+import "server-only";
+import { forbidden, redirect } from "next/navigation";
+import { AppError } from "@/lib/errors";
+import type { Role } from "./roles";
+import { getCurrentUser, type SessionUser } from "./session";
+
+/**
+ * The one authorisation check. Every server action, route handler and page calls it itself
+ * (middleware is not an auth layer: STYLE.md).
+ */
+export async function requireRole(roles: readonly Role[]): Promise<SessionUser> {
+  const user = await getCurrentUser();
+  if (!user) throw new AppError("unauthenticated", "Sign in to continue");
+  if (!roles.includes(user.role)) {
+    throw new AppError("forbidden", `Your role (${user.role}) cannot do this; it needs ${roles.join(" or ")}`);
+  }
+  return user;
+}
+
+/** For pages: an anonymous visitor goes to the sign-in page, a signed-in one without the role gets 403. */
+export async function requirePageRole(roles: readonly Role[], from?: string): Promise<SessionUser> {
+  const user = await getCurrentUser();
+  if (!user) redirect(from ? `/login?callbackUrl=${encodeURIComponent(from)}` : "/login");
+  if (!roles.includes(user.role)) forbidden();
+  return user;
+}
+
+type RouteContext = { params: Promise<Record<string, string | string[]>> };
+
+/** For route handlers: 401 or 403 as JSON before the handler runs. */
+export function withRole<C extends RouteContext>(
+  roles: readonly Role[],
+  handler: (request: Request, context: C & { user: SessionUser }) => Promise<Response>,
+) {
+  return async (request: Request, context: C): Promise<Response> => {
+    let user: SessionUser;
+    try {
+      user = await requireRole(roles);
+    } catch (error) {
+      if (error instanceof AppError) {
+        return Response.json({ error: error.message }, { status: error.status });
+      }
+      throw error;
+    }
+    return handler(request, { ...context, user });
+  };
+}

@@ -1,0 +1,16 @@
+/** Roles, in one place, with what each is for (shown on Settings → Users). */
+export const ROLES = ["admin", "security", "finops", "auditor"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_DESCRIPTIONS: Record<Role, string> = {
+  admin: "Everything, including users, accounts and settings",
+  security: "Compliance, vulnerabilities, exceptions and security settings",
+  finops: "Costs, forecasts and lifecycle savings",
+  auditor: "Read-only access to results and evidence exports",
+};
+
+export const ANY_ROLE: readonly Role[] = ROLES;
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}
