@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { generatePassword, hashPassword } from "@/lib/auth/password";
 import { SYSTEM_ACTOR } from "@/lib/db/audit";
@@ -85,11 +84,10 @@ async function waitForHealthy(url: string, child: ChildProcess, timeoutMs: numbe
   throw new CliError(`the web app did not answer on ${url} within ${timeoutMs / 1000} s`);
 }
 
-function startNext(env: Env, options: ServeOptions, databaseUrl: string, authSecret: string, publicUrl: string): ChildProcess {
-  const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
-  // Started as `node next start` (not npx) so this PID is the server's and stopping it leaves
+function startWebServer(env: Env, options: ServeOptions, databaseUrl: string, authSecret: string, publicUrl: string): ChildProcess {
+  // Its own process, started as plain `node` so this PID is the server's and stopping it leaves
   // nothing behind (STACK.md, trap 7).
-  return spawn(process.execPath, [nextBin, "start", "--port", String(options.port), "--hostname", options.host], {
+  return spawn(process.execPath, [path.join(PROJECT_ROOT, "cli", "web-server.mjs"), PROJECT_ROOT], {
     cwd: PROJECT_ROOT,
     stdio: ["ignore", "inherit", "inherit"],
     env: {
@@ -100,6 +98,7 @@ function startNext(env: Env, options: ServeOptions, databaseUrl: string, authSec
       AUTH_SECRET: authSecret,
       AUTH_URL: env.AUTH_URL ?? publicUrl,
       PORT: String(options.port),
+      PORTWATCH_BIND_HOST: options.host,
     },
   });
 }
@@ -147,7 +146,7 @@ export async function runServer(env: Env, options: ServeOptions): Promise<number
 
     const browserHost = options.host === "0.0.0.0" || options.host === "127.0.0.1" || options.host === "::" ? "localhost" : options.host;
     const publicUrl = env.AUTH_URL ?? `http://${browserHost}:${options.port}`;
-    child = startNext(env, options, db.url, authSecret, publicUrl);
+    child = startWebServer(env, options, db.url, authSecret, publicUrl);
     child.once("exit", (code, signal) => {
       if (stopping) return;
       console.error(`portwatch: the web app stopped unexpectedly (${signal ?? `code ${code}`})`);

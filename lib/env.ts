@@ -80,7 +80,6 @@ export const envSchema = z
     }),
     /** The public URL of the app, e.g. https://portwatch.example.com (STACK.md, trap 4). */
     AUTH_URL: httpUrl,
-    AUTH_TRUST_HOST: booleanFlag,
     /** Optional OpenID Connect provider (Okta, Entra ID, Google, Cognito...). */
     AUTH_OIDC_ISSUER: httpUrl,
     AUTH_OIDC_CLIENT_ID: optionalString,

@@ -1,7 +1,8 @@
 /**
- * The address a request came from, for sign-in rate limits. Next's own server appends the
- * socket's address to X-Forwarded-For, so without a trusted proxy the last entry is the one a
- * client cannot forge; behind a proxy the operator trusts (PORTWATCH_TRUST_PROXY), the first is.
+ * The address a request came from, for sign-in rate limits. Portwatch's web server
+ * (cli/web-server.mjs) replaces X-Forwarded-For with the socket's address, so a client cannot
+ * choose it; behind a proxy the operator runs (PORTWATCH_TRUST_PROXY) it keeps the proxy's list
+ * and the first entry is the client's.
  */
 export function clientIp(headers: Headers, trustProxy: boolean): string {
   const forwarded = (headers.get("x-forwarded-for") ?? "")
@@ -9,5 +10,5 @@ export function clientIp(headers: Headers, trustProxy: boolean): string {
     .map((part) => part.trim())
     .filter(Boolean);
   const ip = trustProxy ? forwarded[0] : forwarded[forwarded.length - 1];
-  return (ip ?? headers.get("x-real-ip") ?? "unknown").slice(0, 64);
+  return (ip ?? "unknown").slice(0, 64);
 }

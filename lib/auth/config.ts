@@ -64,14 +64,17 @@ function buildConfig(): NextAuthConfig {
     },
     providers,
     secret: e.AUTH_SECRET,
-    trustHost: e.AUTH_TRUST_HOST || e.AUTH_URL === undefined,
+    // `portwatch serve` always sets AUTH_URL, and Auth.js builds every redirect from it, so the
+    // Host header is never used to decide where a browser goes (STACK.md, trap 4).
+    trustHost: true,
     session: { strategy: "jwt", maxAge },
     pages: { signIn: "/login", error: "/login" },
     logger: {
       // Auth.js logs credentials errors with their stack; a wrong password is not a server error.
       error(error) {
-        if (error.name === "CredentialsSignin" || error.name === "SignInRateLimited") return;
-        console.error(`[auth] ${error.name}: ${error.message}`);
+        const type = (error as { type?: string }).type ?? error.name;
+        if (type === "CredentialsSignin") return;
+        console.error(`[auth] ${type}: ${error.message.split(". Read more")[0]}`);
       },
       warn() {},
       debug() {},

@@ -1,4 +1,5 @@
 import "server-only";
+import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { AppError } from "@/lib/errors";
 import type { Role } from "./roles";
@@ -18,9 +19,12 @@ export async function requireRole(roles: readonly Role[]): Promise<SessionUser> 
 }
 
 /** For pages: an anonymous visitor goes to the sign-in page, a signed-in one without the role gets 403. */
-export async function requirePageRole(roles: readonly Role[], from?: string): Promise<SessionUser> {
+export async function requirePageRole(roles: readonly Role[]): Promise<SessionUser> {
   const user = await getCurrentUser();
-  if (!user) redirect(from ? `/login?callbackUrl=${encodeURIComponent(from)}` : "/login");
+  if (!user) {
+    const back = (await headers()).get("x-portwatch-path");
+    redirect(back ? `/login?callbackUrl=${encodeURIComponent(back)}` : "/login");
+  }
   if (!roles.includes(user.role)) forbidden();
   return user;
 }

@@ -8,7 +8,7 @@ import { listAwsAccounts } from "@/lib/db/aws-accounts";
 export const metadata: Metadata = { title: "Accounts" };
 
 export default async function AccountsPage() {
-  await requirePageRole(ANY_ROLE, "/accounts");
+  await requirePageRole(ANY_ROLE);
   const accounts = await listAwsAccounts();
   return (
     <>

@@ -7,7 +7,7 @@ import { ANY_ROLE } from "@/lib/auth/roles";
 export const metadata: Metadata = { title: "Compliance" };
 
 export default async function CompliancePage() {
-  await requirePageRole(ANY_ROLE, "/compliance");
+  await requirePageRole(ANY_ROLE);
   return (
     <>
       <PageHeader title="Compliance" description="Where each framework passes and fails, per control and resource, with evidence and the fix." />

@@ -7,7 +7,7 @@ import { ANY_ROLE } from "@/lib/auth/roles";
 export const metadata: Metadata = { title: "Costs" };
 
 export default async function CostsPage() {
-  await requirePageRole(ANY_ROLE, "/costs");
+  await requirePageRole(ANY_ROLE);
   return (
     <>
       <PageHeader title="Costs" description="ECR spend by account, region and usage type, with forecast and savings." />

@@ -7,7 +7,7 @@ import { ANY_ROLE } from "@/lib/auth/roles";
 export const metadata: Metadata = { title: "Evidence" };
 
 export default async function EvidencePage() {
-  await requirePageRole(ANY_ROLE, "/evidence");
+  await requirePageRole(ANY_ROLE);
   return (
     <>
       <PageHeader title="Evidence" description="Verifiable evidence exports for auditors." />

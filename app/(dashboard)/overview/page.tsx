@@ -8,7 +8,7 @@ import { countAwsAccounts } from "@/lib/db/aws-accounts";
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
-  const user = await requirePageRole(ANY_ROLE, "/overview");
+  const user = await requirePageRole(ANY_ROLE);
   const accounts = await countAwsAccounts();
   return (
     <>

@@ -7,7 +7,7 @@ import { ANY_ROLE } from "@/lib/auth/roles";
 export const metadata: Metadata = { title: "Repositories" };
 
 export default async function RepositoriesPage() {
-  await requirePageRole(ANY_ROLE, "/repositories");
+  await requirePageRole(ANY_ROLE);
   return (
     <>
       <PageHeader title="Repositories" description="Every ECR repository across accounts and regions, with its configuration and images." />

@@ -7,7 +7,7 @@ import { ANY_ROLE } from "@/lib/auth/roles";
 export const metadata: Metadata = { title: "Runs" };
 
 export default async function RunsPage() {
-  await requirePageRole(ANY_ROLE, "/runs");
+  await requirePageRole(ANY_ROLE);
   return (
     <>
       <PageHeader title="Runs" description="Collections: when they ran, what they read and what failed." />

@@ -8,7 +8,7 @@ import { ChangePasswordForm } from "./change-password-form";
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
-  const user = await requirePageRole(ANY_ROLE, "/settings");
+  const user = await requirePageRole(ANY_ROLE);
   return (
     <>
       <PageHeader title="Settings" />

@@ -7,7 +7,7 @@ import { ANY_ROLE } from "@/lib/auth/roles";
 export const metadata: Metadata = { title: "Vulnerabilities" };
 
 export default async function VulnerabilitiesPage() {
-  await requirePageRole(ANY_ROLE, "/vulnerabilities");
+  await requirePageRole(ANY_ROLE);
   return (
     <>
       <PageHeader title="Vulnerabilities" description="Scan findings for the latest image of each repository." />

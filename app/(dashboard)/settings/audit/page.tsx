@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: "Audit log" };
 const PAGE_SIZE = 100;
 
 export default async function AuditLogPage({ searchParams }: { searchParams: Promise<{ before?: string }> }) {
-  await requirePageRole(AUDIT_LOG_READERS, "/settings/audit");
+  await requirePageRole(AUDIT_LOG_READERS);
   const { before } = await searchParams;
   const rows = await listAuditLog({ limit: PAGE_SIZE, before: before && /^\d{1,19}$/.test(before) ? before : undefined });
   return (

@@ -8,7 +8,7 @@ import { GeneralSettingsForm } from "./general-settings-form";
 export const metadata: Metadata = { title: "General settings" };
 
 export default async function GeneralSettingsPage() {
-  await requirePageRole(["admin"], "/settings/general");
+  await requirePageRole(["admin"]);
   const settings = await getSettings();
   return (
     <>

@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: "Users" };
 const formatDate = (date: Date | null) => (date ? `${date.toISOString().slice(0, 16).replace("T", " ")} UTC` : "never");
 
 export default async function UsersPage() {
-  const me = await requirePageRole(["admin"], "/settings/users");
+  const me = await requirePageRole(["admin"]);
   const users = await listUsers();
   return (
     <>
