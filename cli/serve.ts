@@ -104,11 +104,11 @@ function startWebServer(env: Env, options: ServeOptions, databaseUrl: string, au
 }
 
 export async function runServer(env: Env, options: ServeOptions): Promise<number> {
-  if (!existsSync(path.join(PROJECT_ROOT, ".next", "BUILD_ID"))) {
-    throw new CliError("there is no production build of the web app: run `npm run build` first");
-  }
   if (!(await portIsFree(options.port, options.host))) {
     throw new CliError(`port ${options.port} is in use on ${options.host}: stop what runs there, or choose another with --port or PORT`);
+  }
+  if (!existsSync(path.join(PROJECT_ROOT, ".next", "BUILD_ID"))) {
+    throw new CliError("there is no production build of the web app: run `npm run build` first");
   }
 
   const db: OpenDatabase = await openDatabase(env, console.log);

@@ -1,0 +1,2 @@
+// Tests run on the server side of the boundary `server-only` guards.
+export {};
