@@ -16,7 +16,16 @@ export const SETTINGS = {
     label: "Default regions",
     help: "Regions collected for accounts that do not list their own.",
     schema: z
-      .array(z.string().trim().refine(isAwsRegion, { message: "is not a known AWS region" }))
+      .array(z.string().trim())
+      .superRefine((regions, ctx) => {
+        const unknown = regions.filter((region) => !isAwsRegion(region));
+        if (unknown.length) {
+          ctx.addIssue({
+            code: "custom",
+            message: `${unknown.map((r) => `"${r.slice(0, 40)}"`).join(", ")} ${unknown.length === 1 ? "is not a known AWS region" : "are not known AWS regions"}`,
+          });
+        }
+      })
       .min(1, "must list at least one region")
       .max(40, "must list at most 40 regions")
       .transform((regions) => [...new Set(regions)]),

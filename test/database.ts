@@ -16,7 +16,7 @@ export async function createTestDatabase({ empty = false }: { empty?: boolean } 
 }
 
 /** Gives the test file its own migrated database and points lib/db at it. */
-export function useTestDatabase(): { url: () => string } {
+export function withTestDatabase(): { url: () => string } {
   let db: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
   beforeAll(async () => {
     db = await createTestDatabase();

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "@/lib/db/audit";
 import { createUser, setUserDisabled } from "@/lib/db/users";
-import { useTestDatabase } from "@/test/database";
+import { withTestDatabase } from "@/test/database";
 import { checkCredentials } from "./credentials";
 import { hashPassword } from "./password";
 
-useTestDatabase();
+withTestDatabase();
 
 describe("checkCredentials", () => {
   it("signs in with the right password and refuses a wrong one, an unknown email and a disabled user alike", async () => {

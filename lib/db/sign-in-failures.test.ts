@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { useTestDatabase } from "@/test/database";
+import { withTestDatabase } from "@/test/database";
 import { clearSignInFailures, getSignInLimit, recordSignInFailure } from "./sign-in-failures";
 
-useTestDatabase();
+withTestDatabase();
 
 describe("sign-in rate limit", () => {
   it("limits an email from one address after 5 failures in a minute, and says when to retry", async () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { useTestDatabase } from "@/test/database";
+import { withTestDatabase } from "@/test/database";
 import { type Actor, listAuditLog } from "./audit";
 import { getDb } from "./client";
 import { createSession, getSessionUser } from "./sessions";
 import { createInitialAdmin, createUser, setUserDisabled, setUserPassword, updateUserRole } from "./users";
 
-useTestDatabase();
+withTestDatabase();
 
 const cli: Actor = { id: null, email: "cli:test" };
 

@@ -1,0 +1,144 @@
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { hashPassword } from "@/lib/auth/password";
+import type { Role } from "@/lib/auth/roles";
+import { SYSTEM_ACTOR } from "@/lib/db/audit";
+import { getDb } from "@/lib/db/client";
+import type { SessionUser } from "@/lib/db/sessions";
+import { createUser } from "@/lib/db/users";
+import { withTestDatabase } from "@/test/database";
+
+// The session is what a signed-in browser would carry; everything after it (the guard, the
+// action, the database) is real.
+const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
+vi.mock("@/lib/auth/session", () => ({ getCurrentUser: async () => session.user }));
+vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+
+const { createUserAction, updateUserRoleAction, setUserDisabledAction, resetUserPasswordAction, changeOwnPasswordAction } =
+  await import("./users");
+const { updateSettingsAction } = await import("./settings");
+
+withTestDatabase();
+
+type Caller = Role | "anonymous";
+const CALLERS: Caller[] = ["anonymous", "admin", "security", "finops", "auditor"];
+const users: Partial<Record<Role, SessionUser>> = {};
+let targetId = "";
+
+type AnyAction = (input: never) => Promise<{ serverError?: { code: string; message: string }; data?: unknown; validationErrors?: unknown }>;
+
+/** Every server action, who may call it, and a valid input. */
+const MATRIX: Record<string, { action: AnyAction; allowed: Caller[]; input: () => unknown }> = {
+  createUserAction: {
+    action: createUserAction as AnyAction,
+    allowed: ["admin"],
+    input: () => ({ email: `new-${Math.random().toString(36).slice(2)}@example.com`, role: "auditor" }),
+  },
+  updateUserRoleAction: { action: updateUserRoleAction as AnyAction, allowed: ["admin"], input: () => ({ userId: targetId, role: "finops" }) },
+  setUserDisabledAction: { action: setUserDisabledAction as AnyAction, allowed: ["admin"], input: () => ({ userId: targetId, disabled: true }) },
+  resetUserPasswordAction: { action: resetUserPasswordAction as AnyAction, allowed: ["admin"], input: () => ({ userId: targetId }) },
+  updateSettingsAction: {
+    action: updateSettingsAction as AnyAction,
+    allowed: ["admin"],
+    input: () => ({ organisationName: `Org ${Math.random()}`, defaultRegions: "eu-west-1, us-east-1" }),
+  },
+  changeOwnPasswordAction: {
+    action: changeOwnPasswordAction as AnyAction,
+    allowed: ["admin", "security", "finops", "auditor"],
+    input: () => ({ currentPassword: "initial password", newPassword: "initial password" + "x" }),
+  },
+};
+
+// Actions that are public by nature: the sign-in forms, and sign-out (which only ends the caller's own session).
+const PUBLIC_ACTIONS = ["signInAction", "signInWithOidcAction", "signOutAction"];
+
+async function serverActionNames(): Promise<string[]> {
+  const dir = import.meta.dirname;
+  const names: string[] = [];
+  for (const file of await readdir(dir)) {
+    if (!file.endsWith(".ts") || file.endsWith(".test.ts")) continue;
+    const source = await readFile(path.join(dir, file), "utf8");
+    if (!/^["']use server["'];/m.test(source)) continue;
+    for (const match of source.matchAll(/^export (?:const|async function) (\w+)/gm)) names.push(match[1]);
+  }
+  return names.sort();
+}
+
+const changes = async () => getDb().auditLog.count({ where: { action: { not: "auth.sign_in" } } });
+
+beforeAll(async () => {
+  for (const role of ["admin", "security", "finops", "auditor"] as Role[]) {
+    const u = await createUser({ email: `${role}@example.com`, role, passwordHash: await hashPassword("initial password") }, SYSTEM_ACTOR);
+    users[role] = { id: u.id, email: u.email, name: null, role, sessionToken: `token-${role}` };
+  }
+});
+
+describe("every server action checks the caller's role itself", () => {
+  it("the matrix lists every server action in lib/actions", async () => {
+    expect(await serverActionNames()).toEqual([...Object.keys(MATRIX), ...PUBLIC_ACTIONS].sort());
+  });
+
+  for (const [name, { action, allowed, input }] of Object.entries(MATRIX)) {
+    describe(name, () => {
+      for (const caller of CALLERS) {
+        const expected = allowed.includes(caller) ? "allowed" : caller === "anonymous" ? "unauthenticated" : "forbidden";
+        it(`${caller}: ${expected}`, async () => {
+          targetId = (await createUser({ email: `target-${Math.random().toString(36).slice(2)}@example.com`, role: "auditor", passwordHash: await hashPassword("initial password") }, SYSTEM_ACTOR)).id;
+          session.user = caller === "anonymous" ? null : users[caller]!;
+          const before = await changes();
+          const result = await action(input() as never);
+          if (expected === "allowed") {
+            expect(result.serverError).toBeUndefined();
+            expect(result.validationErrors).toBeUndefined();
+            // An allowed change is written to the audit log.
+            expect(await changes()).toBeGreaterThan(before);
+          } else {
+            expect(result.serverError?.code).toBe(expected);
+            expect(result.data).toBeUndefined();
+            expect(await changes()).toBe(before);
+          }
+        });
+      }
+    });
+  }
+});
+
+describe("what the user-management actions refuse", () => {
+  it("names the field that is wrong and stores nothing", async () => {
+    session.user = users.admin!;
+    const before = await getDb().user.count();
+    const result = await createUserAction({ email: "not-an-email", role: "superuser" as Role, password: "short" });
+    expect(result.validationErrors).toMatchObject({
+      fieldErrors: { email: ["Enter a valid email address"], role: ["Choose a role"], password: ["must be at least 12 characters"] },
+    });
+    expect(await getDb().user.count()).toBe(before);
+  });
+
+  it("does not let an admin disable themselves", async () => {
+    session.user = users.admin!;
+    const result = await setUserDisabledAction({ userId: users.admin!.id, disabled: true });
+    expect(result.serverError).toEqual({ code: "invalid", message: "You cannot disable yourself" });
+  });
+
+  it("returns a generated password once, and the user can sign in with it", async () => {
+    session.user = users.admin!;
+    const result = await createUserAction({ email: "generated@example.com", role: "finops" });
+    const password = result.data?.generatedPassword;
+    expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    const { checkCredentials } = await import("@/lib/auth/credentials");
+    expect(await checkCredentials("generated@example.com", password!, "10.9.9.9")).toMatchObject({ kind: "ok" });
+  });
+
+  it("refuses a wrong current password when changing one's own", async () => {
+    session.user = users.finops!;
+    const result = await changeOwnPasswordAction({ currentPassword: "not my password", newPassword: "a brand new password" });
+    expect(result.serverError).toEqual({ code: "invalid", message: "Your current password is not correct" });
+  });
+
+  it("refuses unknown regions in settings, naming them", async () => {
+    session.user = users.admin!;
+    const result = await updateSettingsAction({ organisationName: "Acme", defaultRegions: "eu-west-1, mars-north-1" });
+    expect(result.validationErrors).toMatchObject({ fieldErrors: { defaultRegions: ['"mars-north-1" is not a known AWS region'] } });
+  });
+});
