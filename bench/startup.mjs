@@ -1,6 +1,6 @@
 // Benchmark: how long `portwatch demo` takes from launch to a healthy web app on a cold and on a
 // warm embedded database, what a password sign-in costs (argon2id), and the resident memory of
-// the web server and the database once idle. Run by hand: node bench/startup.mjs
+// the web server and of the PostgreSQL postmaster (its backends are not counted) once idle. Run by hand: node bench/startup.mjs
 // Results go in bench/RESULTS.md with the machine and the date.
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -83,7 +83,7 @@ try {
     signInMedianMs: Math.round(signIn.median),
     signInP90Ms: Math.round(signIn.p90),
     webServerRssMiB: Math.round(web),
-    postgresRssMiB: Math.round(db),
+    postmasterRssMiB: Math.round(db),
   }, null, 2));
 } finally {
   await rm(dataDir, { recursive: true, force: true });
