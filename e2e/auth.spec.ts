@@ -8,7 +8,7 @@ test.describe("signing in", () => {
     await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fcosts$/);
     await page.getByLabel("Email").fill(USERS.security);
     await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
 
     await expect(page).toHaveURL(/\/costs$/);
     await expect(page.getByRole("heading", { level: 1, name: "Costs" })).toBeVisible();
@@ -25,7 +25,7 @@ test.describe("signing in", () => {
     await page.goto("/login");
     await page.getByLabel("Email").fill(USERS.auditor);
     await page.getByLabel("Password").fill("not the password at all");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page.getByTestId("sign-in-error")).toHaveText("Wrong email or password.");
     await expect(page).toHaveURL(/\/login/);
     await expect(page.getByLabel("Email")).toHaveValue(USERS.auditor);
@@ -43,7 +43,7 @@ test.describe("signing in", () => {
     await page.goto("/login");
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill("yet another guess");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page.getByTestId("sign-in-error")).toContainText("Too many failed sign-ins. Try again in");
   });
 
@@ -60,7 +60,7 @@ test.describe("signing in", () => {
 
     await page.getByLabel("Email").fill(USERS.finops);
     await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
     const cookie = (await context.cookies()).find((c) => c.name.endsWith("authjs.session-token"));
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Lax" });
@@ -113,7 +113,7 @@ test.describe("roles", () => {
       await their.goto("/login");
       await their.getByLabel("Email").fill(email);
       await their.getByLabel("Password").fill(password);
-      await their.getByRole("button", { name: "Sign in" }).click();
+      await their.getByRole("button", { name: "Sign in", exact: true }).click();
       await expect(their.getByTestId("current-user")).toContainText(email);
 
       await page.getByTestId(`user-${email}`).getByRole("button", { name: "Disable" }).click();

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { request } from "@playwright/test";
 import pg from "pg";
@@ -6,6 +6,7 @@ import { ROLES } from "../lib/auth/roles";
 import { freePort } from "../test/pg-server";
 import { E2E_PORT, PASSWORD, ROOT, STATE_DIR, storageState, USERS } from "./support/config";
 import { runPortwatch, startPortwatch, stopPortwatch } from "./support/portwatch-process";
+import { startOidcProvider } from "./support/oidc-provider";
 import { signInRequest } from "./support/sign-in";
 
 async function adminQuery(url: string, sql: string) {
@@ -21,30 +22,41 @@ async function adminQuery(url: string, sql: string) {
  */
 export default async function globalSetup() {
   await mkdir(STATE_DIR, { recursive: true });
+  const idp = await startOidcProvider();
   const { DATABASE_URL: external, ...base } = process.env;
   const env: NodeJS.ProcessEnv = {
     ...base,
     PORTWATCH_ADMIN_EMAIL: USERS.admin,
     PORTWATCH_ADMIN_PASSWORD: PASSWORD,
     AUTH_URL: `http://localhost:${E2E_PORT}`,
+    AUTH_OIDC_ISSUER: idp.issuer,
+    AUTH_OIDC_CLIENT_ID: idp.clientId,
+    AUTH_OIDC_CLIENT_SECRET: idp.clientSecret,
+    AUTH_OIDC_NAME: "Test IdP",
   };
-  let cleanup: () => Promise<void>;
+  let removeData: () => Promise<void>;
   if (external) {
     const name = `pw_e2e_${process.pid}`;
     await adminQuery(external, `CREATE DATABASE "${name}"`);
     const url = new URL(external);
     url.pathname = `/${name}`;
     env.DATABASE_URL = url.toString();
-    cleanup = () => adminQuery(external, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    removeData = () => adminQuery(external, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   } else {
     const dataDir = await mkdtemp(path.join(ROOT, ".portwatch", "e2e-"));
     env.PORTWATCH_DATA_DIR = dataDir;
     env.PORTWATCH_PG_PORT = String(await freePort());
-    cleanup = () => rm(dataDir, { recursive: true, force: true });
+    removeData = () => rm(dataDir, { recursive: true, force: true });
   }
+  const cleanup = async () => {
+    await removeData();
+    await idp.close();
+  };
 
   const server = await startPortwatch(["serve", "--port", String(E2E_PORT), "--host", "127.0.0.1"], env, /Portwatch is running/);
   try {
+    // The tests drive the CLI too (disabling an OIDC user): they find its environment here.
+    await writeFile(path.join(STATE_DIR, "env.json"), JSON.stringify({ DATABASE_URL: env.DATABASE_URL, PORTWATCH_DATA_DIR: env.PORTWATCH_DATA_DIR, PORTWATCH_PG_PORT: env.PORTWATCH_PG_PORT }));
     for (const role of ROLES.filter((r) => r !== "admin")) {
       await runPortwatch(["users", "add", "--email", USERS[role], "--role", role, "--password-stdin"], env, PASSWORD);
     }

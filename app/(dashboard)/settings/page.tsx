@@ -3,12 +3,14 @@ import Link from "next/link";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageRole } from "@/lib/auth/guard";
 import { ANY_ROLE, ROLE_DESCRIPTIONS } from "@/lib/auth/roles";
+import { getUserById } from "@/lib/db/users";
 import { ChangePasswordForm } from "./change-password-form";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const user = await requirePageRole(ANY_ROLE);
+  const hasPassword = (await getUserById(user.id))?.hasPassword ?? false;
   return (
     <>
       <PageHeader title="Settings" />
@@ -22,8 +24,14 @@ export default async function SettingsPage() {
             {user.role}: {ROLE_DESCRIPTIONS[user.role]}
           </dd>
         </dl>
-        <h3>Change your password</h3>
-        <ChangePasswordForm />
+        {hasPassword ? (
+          <>
+            <h3>Change your password</h3>
+            <ChangePasswordForm />
+          </>
+        ) : (
+          <p className="muted">You sign in through single sign-on: your password is managed by your identity provider.</p>
+        )}
       </section>
       {user.role === "admin" || user.role === "security" || user.role === "auditor" ? (
         <section className="card">
