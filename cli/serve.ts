@@ -7,6 +7,7 @@ import { generatePassword, hashPassword } from "@/lib/auth/password";
 import { SYSTEM_ACTOR } from "@/lib/db/audit";
 import { disconnectDb, connectDatabase } from "@/lib/db/client";
 import { portIsFree } from "@/lib/db/embedded";
+import { deleteExpiredSessions } from "@/lib/db/sessions";
 import { createInitialAdmin, getUserByEmail } from "@/lib/db/users";
 import type { Env } from "@/lib/env";
 import { CliError, parseCommandArgs, parsePort } from "./args";
@@ -143,9 +144,13 @@ export async function runServer(env: Env, options: ServeOptions): Promise<number
     await applyMigrations(db.url, console.log);
     connectDatabase(db.url);
     const login = await ensureAdmin(env, options.mode);
+    await deleteExpiredSessions();
     const authSecret =
       env.AUTH_SECRET ??
       (await readOrCreateSecretFile(path.join(dataDir(env), "auth-secret"), () => randomBytes(33).toString("base64")));
+    if (!env.AUTH_SECRET && options.mode === "serve") {
+      console.log("AUTH_SECRET is not set: using the one kept in the data directory. Set AUTH_SECRET when you run more than one web process.");
+    }
 
     const browserHost = options.host === "0.0.0.0" || options.host === "127.0.0.1" || options.host === "::" ? "localhost" : options.host;
     const publicUrl = env.AUTH_URL ?? `http://${browserHost}:${options.port}`;

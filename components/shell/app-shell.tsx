@@ -4,7 +4,6 @@ import { NAV_ITEMS } from "./nav";
 import { NavLinks } from "./nav-links";
 
 export function AppShell({ user, organisation, children }: { user: SessionUser; organisation: string; children: React.ReactNode }) {
-  const items = NAV_ITEMS.filter((item) => !item.roles || item.roles.includes(user.role));
   return (
     <div className="shell">
       <nav className="sidebar" aria-label="Main">
@@ -12,7 +11,7 @@ export function AppShell({ user, organisation, children }: { user: SessionUser; 
           <span className="brand-mark" aria-hidden="true">◆</span> Portwatch
         </div>
         <div className="org" title="Organisation">{organisation}</div>
-        <NavLinks items={items} />
+        <NavLinks items={NAV_ITEMS} />
       </nav>
       <div className="main">
         <header className="topbar">

@@ -1,12 +1,9 @@
-import type { Role } from "@/lib/auth/roles";
-
 export interface NavItem {
   href: string;
   label: string;
-  roles?: readonly Role[];
 }
 
-/** Every section of the product; each page checks its own role too. */
+/** Every section of the product, shown to every role; each page checks its own role. */
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/overview", label: "Overview" },
   { href: "/compliance", label: "Compliance" },
