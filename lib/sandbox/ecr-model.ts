@@ -203,7 +203,8 @@ export function getRegistry(org: SandboxOrganization, accountId: string, region:
     policyText,
     pullThroughCacheRules: rng.chance(0.3) ? [{ ecrRepositoryPrefix: "docker-hub", upstreamRegistryUrl: "registry-1.docker.io", upstreamRegistry: "docker-hub", createdAt: new Date(org.now.getTime() - rng.int(30, 600) * DAY) }] : [],
     flaws,
-    repositoryCount: forced ? Math.max(repositoryCount, Math.min(reposPerAccount, 16)) : repositoryCount,
+    // The registry that carries one repository per flaw always has room for all of them.
+    repositoryCount: forced ? Math.max(repositoryCount, FORCED_NAMES.length + 2) : repositoryCount,
   };
 }
 
