@@ -48,11 +48,28 @@ describe("portwatch command", () => {
   it("lists its commands, and each command has --help", async () => {
     const help = await portwatch(["--help"]);
     expect(help.code).toBe(0);
-    for (const command of ["demo", "serve", "migrate", "users"]) {
+    for (const command of ["demo", "serve", "migrate", "users", "sandbox"]) {
       expect(help.stdout).toContain(command);
       const sub = await portwatch([command, "--help"], { DATABASE_URL: "not even a url" });
       expect(sub.code, command).toBe(0);
       expect(sub.stdout).toContain(`Usage: portwatch ${command}`);
+    }
+  });
+
+  it("refuses bad sandbox options in one line", async () => {
+    expectOneLineError(await portwatch(["sandbox", "--profile", "huge"]), /--profile must be demo, scale or faults, not "huge"/);
+    expectOneLineError(await portwatch(["sandbox", "--regions", "us-east-1,mars-north-1"]), /--regions must list AWS regions; not known: mars-north-1/);
+    expectOneLineError(await portwatch(["sandbox", "--accounts", "many"]), /--accounts must be a whole number from 1 to 2000, not "many"/);
+  });
+
+  it("lists the sandbox's misconfigurations for a seed, the same every time", async () => {
+    const first = await portwatch(["sandbox", "--misconfigurations", "--seed", "5"]);
+    const second = await portwatch(["sandbox", "--misconfigurations", "--seed", "5"]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toBe(second.stdout);
+    const checks = new Set((JSON.parse(first.stdout) as { check: string }[]).map((m) => m.check));
+    for (const check of ["scan-configured", "tag-immutability", "lifecycle-present", "cmk-encryption", "policy-not-public", "latest-image-vulns", "trail-logging", "selective-replication"]) {
+      expect(checks).toContain(check);
     }
   });
 

@@ -1,6 +1,7 @@
 import { EnvError, parseEnv } from "@/lib/env";
 import { CliError } from "./args";
 import { migrateCommand } from "./migrate";
+import { sandboxCommand } from "./sandbox";
 import { demoCommand, serveCommand } from "./serve";
 import { usersCommand } from "./users";
 
@@ -11,6 +12,7 @@ Commands:
   serve      the web app against DATABASE_URL (or the embedded database)
   migrate    apply database migrations
   users      manage local users (list, add, set-role, reset-password, disable, enable)
+  sandbox    serve a simulated AWS organisation over AWS's real protocols
 
 Run \`portwatch <command> --help\` for a command's options.
 Configuration is by environment variables; see the README.`;
@@ -21,6 +23,7 @@ const COMMANDS: Record<string, Command> = {
   serve: serveCommand,
   migrate: migrateCommand,
   users: usersCommand,
+  sandbox: (argv) => sandboxCommand(argv),
 };
 
 async function main(argv: string[]): Promise<number> {
