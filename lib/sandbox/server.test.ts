@@ -69,5 +69,11 @@ describe("the sandbox server", () => {
     expect(await action.text()).toContain("<Code>InvalidAction</Code>");
     const service = await fetch(sandbox.url, { method: "POST", headers: { Authorization: auth("s3") }, body: "" });
     expect(service.status).toBe(400);
+    // botocore names CloudTrail's target with its long prefix; the JS SDK with the short one.
+    for (const target of ["com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.DescribeTrails", "CloudTrail_20131101.DescribeTrails"]) {
+      const trails = await fetch(sandbox.url, { method: "POST", headers: { Authorization: auth("cloudtrail"), "X-Amz-Target": target, "Content-Type": "application/x-amz-json-1.1" }, body: "{}" });
+      expect(trails.status, target).toBe(200);
+      expect(await trails.json()).toHaveProperty("trailList");
+    }
   });
 });

@@ -46,8 +46,12 @@ interface Decoded {
 function decode(service: ServiceDefinition, req: http.IncomingMessage, url: URL, body: string): Decoded {
   if (service.protocol === "json") {
     const target = String(req.headers["x-amz-target"] ?? "");
-    const [prefix, operation] = target.split(".");
-    if (prefix !== service.targetPrefix || !operation || !Object.hasOwn(service.operations, operation)) {
+    const dot = target.lastIndexOf(".");
+    const prefix = target.slice(0, dot);
+    const operation = target.slice(dot + 1);
+    // CloudTrail answers both its short prefix (the JS SDK's) and the long one botocore sends.
+    const known = prefix === service.targetPrefix || prefix.endsWith(`.${service.targetPrefix}`);
+    if (dot < 0 || !known || !operation || !Object.hasOwn(service.operations, operation)) {
       throw new AwsError("UnknownOperationException", `Unknown operation ${target}`);
     }
     let input: unknown = {};
