@@ -149,6 +149,32 @@ describe("ECR images and findings", () => {
     expect(found).toHaveLength(Object.values(counts).reduce((a, b) => a + (b ?? 0), 0));
   });
 
+  it("gives basic findings, with CVE names and package attributes, in a BASIC registry", async () => {
+    const org = sandbox.organization;
+    // The first BASIC registry with a scanned image that has findings.
+    let target: { account: string; repo: ReturnType<typeof getRepositories>[number]; image: ReturnType<typeof getImages>[number] } | undefined;
+    for (const account of org.accounts.filter((a) => a.status === "ACTIVE")) {
+      if (getRegistry(org, account.id, region).scanType !== "BASIC") continue;
+      for (const repo of getRepositories(org, account.id, region)) {
+        const image = getImages(org, repo).find((i) => i.scan && Object.values(i.scan.counts).some((n) => (n ?? 0) > 0));
+        if (image) {
+          target = { account: account.id, repo, image };
+          break;
+        }
+      }
+      if (target) break;
+    }
+    expect(target).toBeDefined();
+    const client = new ECRClient(clientConfig(sandbox, region, await assumeRole(sandbox, target!.account)));
+    const out = await client.send(new DescribeImageScanFindingsCommand({ repositoryName: target!.repo.name, imageId: { imageDigest: target!.image.digest } }));
+    expect(out.imageScanStatus?.status).toBe("COMPLETE");
+    expect(out.imageScanFindings?.enhancedFindings).toBeUndefined();
+    const findings = out.imageScanFindings!.findings!;
+    expect(findings.length).toBe(Object.values(target!.image.scan!.counts).reduce((a, b) => a + (b ?? 0), 0));
+    expect(findings[0].name).toMatch(/^CVE-\d{4}-\d+$/);
+    expect(findings[0].attributes?.map((a) => a.key)).toContain("package_name");
+  });
+
   it("answers ScanNotFoundException for an image that was never scanned", async () => {
     const repo = getRepositories(sandbox.organization, accountId, region).find((r) => r.name.endsWith("/legacy-tools"))!;
     const [latest] = getImages(sandbox.organization, repo);
