@@ -35,3 +35,8 @@ export async function assumeManagementRole(sandbox: RunningSandbox, which: "cost
   const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: arn, RoleSessionName: "portwatch-test", ExternalId: org.externalId }));
   return { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! };
 }
+
+/** A real SDK client of any service, acting in `accountId` through its read-only role. */
+export async function clientIn<C>(sandbox: RunningSandbox, Client: new (config: ReturnType<typeof clientConfig>) => C, accountId: string, region: string): Promise<C> {
+  return new Client(clientConfig(sandbox, region, await assumeRole(sandbox, accountId)));
+}

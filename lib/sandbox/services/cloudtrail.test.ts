@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getRegistry } from "../ecr-model";
 import { sandboxOptions } from "../options";
 import { type RunningSandbox, startSandbox } from "../server";
-import { assumeRole, clientConfig } from "../testing";
+import { clientIn } from "../testing";
 
 // Three seeds, so the coverage assertion meets more than one way of failing trail-logging.
 const SEEDS = [31, 32, 33];
@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => Promise.all(sandboxes.map((s) => s.close())));
 
 async function trailClient(sandbox: RunningSandbox, accountId: string, region: string) {
-  return new CloudTrailClient(clientConfig(sandbox, region, await assumeRole(sandbox, accountId)));
+  return clientIn(sandbox, CloudTrailClient, accountId, region);
 }
 
 /** CONTROLS.md's trail-logging, as a collector evaluates it from the three calls. */

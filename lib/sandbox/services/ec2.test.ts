@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getRegistry } from "../ecr-model";
 import { sandboxOptions } from "../options";
 import { type RunningSandbox, startSandbox } from "../server";
-import { assumeRole, clientConfig } from "../testing";
+import { assumeRole, clientIn } from "../testing";
 
 let sandbox: RunningSandbox;
 beforeAll(async () => {
@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 
 async function ec2For(accountId: string, region: string) {
-  return new EC2Client(clientConfig(sandbox, region, await assumeRole(sandbox, accountId)));
+  return clientIn(sandbox, EC2Client, accountId, region);
 }
 
 async function allVpcs(client: EC2Client, pages: number[] = []) {

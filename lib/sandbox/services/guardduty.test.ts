@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getRegistry } from "../ecr-model";
 import { sandboxOptions } from "../options";
 import { type RunningSandbox, startSandbox } from "../server";
-import { assumeRole, clientConfig } from "../testing";
+import { clientIn } from "../testing";
 
 // Several seeds, so both ways of failing guardduty-enabled (no detector, a DISABLED one) appear.
 const SEEDS = [51, 52, 53, 54];
@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => Promise.all(sandboxes.map((s) => s.close())));
 
 async function guardduty(sandbox: RunningSandbox, accountId: string, region: string) {
-  return new GuardDutyClient(clientConfig(sandbox, region, await assumeRole(sandbox, accountId)));
+  return clientIn(sandbox, GuardDutyClient, accountId, region);
 }
 
 describe("GuardDuty", () => {

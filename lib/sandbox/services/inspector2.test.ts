@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { effectiveScan, getImages, getRegistry, getRepositories } from "../ecr-model";
 import { sandboxOptions } from "../options";
 import { type RunningSandbox, startSandbox } from "../server";
-import { assumeRole, type AwsCredentials, clientConfig } from "../testing";
+import { assumeRole, type AwsCredentials, clientIn } from "../testing";
 import { enhancedFindings } from "./findings";
 
 let sandbox: RunningSandbox;
@@ -23,7 +23,7 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 
 async function inspector(accountId: string, region: string) {
-  return new Inspector2Client(clientConfig(sandbox, region, await assumeRole(sandbox, accountId)));
+  return clientIn(sandbox, Inspector2Client, accountId, region);
 }
 
 async function listFindings(client: Inspector2Client, input: ListFindingsCommandInput = {}, pageSize = 100) {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { awsManagedKey, getRepositories, kmsKeysOf } from "../ecr-model";
 import { sandboxOptions } from "../options";
 import { type RunningSandbox, startSandbox } from "../server";
-import { assumeRole, clientConfig } from "../testing";
+import { assumeRole, clientConfig, clientIn } from "../testing";
 
 let sandbox: RunningSandbox;
 beforeAll(async () => {
@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 
 async function kmsFor(accountId: string, region: string) {
-  return new KMSClient(clientConfig(sandbox, region, await assumeRole(sandbox, accountId)));
+  return clientIn(sandbox, KMSClient, accountId, region);
 }
 
 describe("KMS", () => {
