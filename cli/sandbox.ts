@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { listMisconfigurations } from "@/lib/sandbox/misconfigurations";
 import { type SandboxProfile, sandboxOptions } from "@/lib/sandbox/options";
-import { accountsConfig } from "@/lib/sandbox/organization";
+import { accountsConfig, buildOrganization } from "@/lib/sandbox/organization";
 import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY } from "@/lib/sandbox/credentials";
 import { startSandbox } from "@/lib/sandbox/server";
 import { isAwsRegion } from "@/lib/regions";
@@ -72,7 +72,6 @@ export async function sandboxCommand(argv: string[]): Promise<number> {
   const port = values.port === "0" ? 0 : (parsePort(values.port, "--port") ?? 4577);
 
   if (values.misconfigurations) {
-    const { buildOrganization } = await import("@/lib/sandbox/organization");
     console.log(JSON.stringify(listMisconfigurations(buildOrganization(options)), null, 2));
     return 0;
   }

@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { generatePassword, hashPassword } from "@/lib/auth/password";
 import { SYSTEM_ACTOR } from "@/lib/db/audit";
@@ -10,6 +9,7 @@ import { portIsFree } from "@/lib/db/embedded";
 import { deleteExpiredSessions } from "@/lib/db/sessions";
 import { createInitialAdmin, getUserByEmail } from "@/lib/db/users";
 import type { Env } from "@/lib/env";
+import { readOrCreateSecretFile } from "@/lib/local-secret";
 import { CliError, parseCommandArgs, parsePort } from "./args";
 import { dataDir, type OpenDatabase, openDatabase, PROJECT_ROOT } from "./database";
 import { applyMigrations } from "./migrate";
@@ -34,14 +34,6 @@ interface ServeOptions {
   mode: "serve" | "demo";
   port: number;
   host: string;
-}
-
-async function readOrCreateSecretFile(file: string, make: () => string): Promise<string> {
-  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
-  await mkdir(path.dirname(file), { recursive: true });
-  const value = make();
-  await writeFile(file, `${value}\n`, { mode: 0o600 });
-  return value;
 }
 
 /** Creates the first admin when there is none, and says how to sign in. */
@@ -104,7 +96,7 @@ function startWebServer(env: Env, options: ServeOptions, databaseUrl: string, au
   });
 }
 
-export async function runServer(env: Env, options: ServeOptions): Promise<number> {
+async function runServer(env: Env, options: ServeOptions): Promise<number> {
   if (!(await portIsFree(options.port, options.host))) {
     throw new CliError(`port ${options.port} is in use on ${options.host}: stop what runs there, or choose another with --port or PORT`);
   }

@@ -1,19 +1,12 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { request } from "@playwright/test";
-import pg from "pg";
 import { ROLES } from "../lib/auth/roles";
-import { freePort } from "../test/pg-server";
+import { adminQuery, databaseUrl, freePort } from "../test/pg-server";
 import { E2E_PORT, PASSWORD, ROOT, STATE_DIR, storageState, USERS } from "./support/config";
 import { runPortwatch, startPortwatch, stopPortwatch } from "./support/portwatch-process";
 import { startOidcProvider } from "./support/oidc-provider";
 import { signInRequest } from "./support/sign-in";
-
-async function adminQuery(url: string, sql: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
 
 /**
  * Starts the app the way a user does (`portwatch serve`), on a database of its own: a new
@@ -38,9 +31,7 @@ export default async function globalSetup() {
   if (external) {
     const name = `pw_e2e_${process.pid}`;
     await adminQuery(external, `CREATE DATABASE "${name}"`);
-    const url = new URL(external);
-    url.pathname = `/${name}`;
-    env.DATABASE_URL = url.toString();
+    env.DATABASE_URL = databaseUrl(external, name);
     removeData = () => adminQuery(external, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   } else {
     const dataDir = await mkdtemp(path.join(ROOT, ".portwatch", "e2e-"));

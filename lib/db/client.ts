@@ -2,8 +2,6 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
 
-export type Db = PrismaClient;
-
 let client: PrismaClient | undefined;
 
 export function createDb(connectionString: string): PrismaClient {

