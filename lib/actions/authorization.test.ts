@@ -18,6 +18,9 @@ vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 const { createUserAction, updateUserRoleAction, setUserDisabledAction, resetUserPasswordAction, changeOwnPasswordAction } =
   await import("./users");
 const { updateSettingsAction } = await import("./settings");
+const { createAwsAccountAction, updateAwsAccountAction, setAwsAccountEnabledAction, deleteAwsAccountAction, testConnectionAction, updateCollectScheduleAction } =
+  await import("./accounts");
+const { collectNowAction } = await import("./collection");
 
 withTestDatabase();
 
@@ -42,6 +45,80 @@ const MATRIX: Record<string, { action: AnyAction; allowed: Caller[]; input: () =
     action: updateSettingsAction as AnyAction,
     allowed: ["admin"],
     input: () => ({ organisationName: `Org ${Math.random()}`, defaultRegions: "eu-west-1, us-east-1" }),
+  },
+  collectNowAction: {
+    // One run may be active at a time, so each allowed caller starts with none active.
+    action: (async (input: never) => {
+      await getDb().collectionRun.updateMany({ where: { status: { in: ["queued", "running"] } }, data: { status: "complete" } });
+      return collectNowAction(input);
+    }) as AnyAction,
+    allowed: ["admin", "security"],
+    input: () => ({}),
+  },
+  createAwsAccountAction: {
+    action: createAwsAccountAction as AnyAction,
+    allowed: ["admin"],
+    input: () => {
+      const id = String(Math.floor(Math.random() * 1e12)).padStart(12, "0");
+      return { accountId: id, name: "matrix", environment: "dev", roleArn: `arn:aws:iam::${id}:role/PortwatchReadOnly`, regions: "" };
+    },
+  },
+  // The account the next actions work on exists (and is enabled) before each call.
+  updateAwsAccountAction: {
+    action: (async (input: never) => {
+      await getDb().awsAccount.upsert({ where: { id: "210987654321" }, create: { id: "210987654321", name: "matrix", roleArn: "arn:aws:iam::210987654321:role/R", regions: [], source: "ui" }, update: {} });
+      return updateAwsAccountAction(input);
+    }) as AnyAction,
+    allowed: ["admin"],
+    input: () => ({ accountId: "210987654321", name: `matrix ${Math.random()}`, environment: "dev", roleArn: "arn:aws:iam::210987654321:role/R", regions: "eu-west-1" }),
+  },
+  setAwsAccountEnabledAction: {
+    action: (async (input: never) => {
+      await getDb().awsAccount.upsert({ where: { id: "210987654321" }, create: { id: "210987654321", name: "matrix", roleArn: "arn:aws:iam::210987654321:role/R", regions: [], source: "ui" }, update: { enabled: true } });
+      return setAwsAccountEnabledAction(input);
+    }) as AnyAction,
+    allowed: ["admin"],
+    input: () => ({ accountId: "210987654321", enabled: false }),
+  },
+  testConnectionAction: {
+    action: (async (input: never) => {
+      // The test runs in the background through the real AWS client: give it static keys and a
+      // closed local port, so nothing leaves the machine and instance metadata is never probed,
+      // and wait for it to end so nothing outlives this test.
+      Object.assign(process.env, {
+        AWS_ACCESS_KEY_ID: "AKIAMATRIXTEST",
+        AWS_SECRET_ACCESS_KEY: "matrix-test-secret",
+        AWS_EC2_METADATA_DISABLED: "true",
+        AWS_ENDPOINT_URL: "http://127.0.0.1:9",
+      });
+      await getDb().awsAccount.upsert({ where: { id: "210987654321" }, create: { id: "210987654321", name: "matrix", roleArn: "arn:aws:iam::210987654321:role/R", regions: [], source: "ui" }, update: {} });
+      const result = await testConnectionAction(input);
+      if (result.data) {
+        await vi.waitFor(
+          async () => {
+            const account = await getDb().awsAccount.findUnique({ where: { id: "210987654321" }, select: { lastTest: true } });
+            expect((account?.lastTest as { status?: string } | null)?.status).not.toBe("running");
+          },
+          { timeout: 25_000, interval: 200 },
+        );
+      }
+      return result;
+    }) as AnyAction,
+    allowed: ["admin", "security"],
+    input: () => ({ accountId: "210987654321" }),
+  },
+  deleteAwsAccountAction: {
+    action: (async (input: never) => {
+      await getDb().awsAccount.upsert({ where: { id: "210987654321" }, create: { id: "210987654321", name: "matrix", roleArn: "arn:aws:iam::210987654321:role/R", regions: [], source: "ui" }, update: {} });
+      return deleteAwsAccountAction(input);
+    }) as AnyAction,
+    allowed: ["admin"],
+    input: () => ({ accountId: "210987654321" }),
+  },
+  updateCollectScheduleAction: {
+    action: updateCollectScheduleAction as AnyAction,
+    allowed: ["admin"],
+    input: () => ({ collectSchedule: `${Math.floor(Math.random() * 60)} */${1 + Math.floor(Math.random() * 12)} * * *` }),
   },
   changeOwnPasswordAction: {
     action: changeOwnPasswordAction as AnyAction,

@@ -1,15 +1,38 @@
 import type { Metadata } from "next";
+import { QueryProvider } from "@/components/providers/query-provider";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { memberPermissionsPolicyJson, memberTrustPolicyJson, PORTWATCH_PRINCIPAL_PLACEHOLDER, permissionsSummary } from "@/lib/accounts/trust-policy";
 import { requirePageRole } from "@/lib/auth/guard";
-import { ANY_ROLE } from "@/lib/auth/roles";
-import { listAwsAccounts } from "@/lib/db/aws-accounts";
+import { ensureExternalId, listAwsAccounts } from "@/lib/db/aws-accounts";
+import { getSettings } from "@/lib/db/settings";
+import { AccountForm } from "./account-form";
+import { type AccountView, AccountsTable } from "./accounts-table";
+import { CopyButton } from "./copy-button";
 
 export const metadata: Metadata = { title: "Accounts" };
 
+// Accounts, roles and the external id are set-up information: admins change them, security
+// leads test them; FinOps and auditors see results, not how Portwatch reaches AWS.
+const VIEWERS = ["admin", "security"] as const;
+
 export default async function AccountsPage() {
-  await requirePageRole(ANY_ROLE);
-  const accounts = await listAwsAccounts();
+  const user = await requirePageRole(VIEWERS);
+  const canEdit = user.role === "admin";
+  const [accounts, settings, externalId] = await Promise.all([listAwsAccounts(), getSettings(), ensureExternalId()]);
+  const trustPolicy = memberTrustPolicyJson({ externalId });
+  const views: AccountView[] = accounts.map((a) => ({
+    id: a.id,
+    name: a.name,
+    environment: a.environment,
+    roleArn: a.roleArn,
+    regions: a.regions,
+    enabled: a.enabled,
+    source: a.source,
+    email: a.email,
+    orgStatus: a.orgStatus,
+    lastTest: a.lastTest,
+  }));
   return (
     <>
       <PageHeader title="Accounts" description="The AWS accounts Portwatch reads, each through a read-only role." />
@@ -17,41 +40,87 @@ export default async function AccountsPage() {
         <EmptyState title="No AWS accounts yet">
           <p>
             Portwatch reads each account through a read-only IAM role that trusts it with this installation&apos;s
-            external id. Accounts come from the accounts config file, from AWS Organizations discovery, or are added here
-            by an admin; each is listed with its role, regions and where it came from.
+            external id (below). Accounts come from the accounts config file, from AWS Organizations discovery, or are
+            added here by an admin; each is listed with its role, regions, where it came from and its last connection
+            test.
           </p>
         </EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <caption className="sr-only">AWS accounts</caption>
-            <thead>
-              <tr>
-                <th scope="col">Account</th>
-                <th scope="col">Name</th>
-                <th scope="col">Environment</th>
-                <th scope="col">Role</th>
-                <th scope="col">Regions</th>
-                <th scope="col">Source</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {accounts.map((account) => (
-                <tr key={account.id}>
-                  <td className="mono">{account.id}</td>
-                  <td>{account.name}</td>
-                  <td>{account.environment}</td>
-                  <td className="mono">{account.roleArn}</td>
-                  <td>{account.regions.length ? account.regions.join(", ") : "default regions"}</td>
-                  <td>{account.source}</td>
-                  <td>{account.enabled ? "enabled" : "disabled"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <QueryProvider>
+          <AccountsTable accounts={views} defaultRegions={settings.defaultRegions} canEdit={canEdit} canTest />
+        </QueryProvider>
       )}
+
+      {canEdit ? (
+        <section className="card" aria-labelledby="add-account">
+          <h2 id="add-account">Add an account</h2>
+          <AccountForm defaultRegions={settings.defaultRegions} />
+        </section>
+      ) : null}
+
+      <section className="card" aria-labelledby="member-role">
+        <h2 id="member-role">The member role</h2>
+        <p>
+          In each account, create a role Portwatch may assume only with this installation&apos;s external id, and give it
+          the read-only permissions below.
+        </p>
+        <dl className="facts">
+          <dt>External id</dt>
+          <dd>
+            <code data-testid="external-id">{externalId}</code> <CopyButton text={externalId} label="Copy external id" />
+          </dd>
+        </dl>
+        <h3>Trust policy</h3>
+        <p className="muted small">
+          Replace <code>{PORTWATCH_PRINCIPAL_PLACEHOLDER}</code> with the account (or the role) whose credentials Portwatch
+          runs with.
+        </p>
+        <pre className="code-block" data-testid="trust-policy">
+          {trustPolicy}
+        </pre>
+        <CopyButton text={trustPolicy} label="Copy trust policy" />
+        <h3>Permissions (read-only)</h3>
+        <ul className="link-list small">
+          {permissionsSummary().map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+        <details>
+          <summary>Permissions policy JSON</summary>
+          <pre className="code-block">{memberPermissionsPolicyJson()}</pre>
+          <CopyButton text={memberPermissionsPolicyJson()} label="Copy permissions policy" />
+        </details>
+      </section>
+
+      <section className="card" aria-labelledby="org-roles">
+        <h2 id="org-roles">Discovery and cost roles</h2>
+        <p className="muted small">Set in the accounts config file (its organizations and costExplorer sections).</p>
+        <dl className="facts">
+          <dt>Organizations role</dt>
+          <dd>
+            {settings.organizations ? (
+              <>
+                <span className="mono">{settings.organizations.roleArn}</span>; member role name{" "}
+                <span className="mono">{settings.organizations.memberRoleName}</span>
+              </>
+            ) : (
+              <span className="muted">not configured: only listed accounts are collected</span>
+            )}
+          </dd>
+          <dt>Cost Explorer role</dt>
+          <dd>
+            {settings.costExplorer ? (
+              <>
+                <span className="mono">{settings.costExplorer.roleArn}</span>; {settings.costExplorer.lookbackDays} days back
+              </>
+            ) : (
+              <span className="muted">not configured: no cost data is collected</span>
+            )}
+          </dd>
+          <dt>Default regions</dt>
+          <dd>{settings.defaultRegions.join(", ")}</dd>
+        </dl>
+      </section>
     </>
   );
 }
