@@ -1,15 +1,19 @@
 import { EnvError, parseEnv } from "@/lib/env";
 import { CliError } from "./args";
+import { collectCommand } from "./collect";
 import { migrateCommand } from "./migrate";
 import { sandboxCommand } from "./sandbox";
 import { demoCommand, serveCommand } from "./serve";
 import { usersCommand } from "./users";
+import { workerCommand } from "./worker";
 
 const HELP = `Usage: portwatch <command> [options]
 
 Commands:
   demo       zero-setup demo: embedded database, the app on http://localhost:3000, login printed
-  serve      the web app against DATABASE_URL (or the embedded database)
+  serve      the web app and a collector worker against DATABASE_URL (or the embedded database)
+  worker     collector workers only (run many, on many machines)
+  collect    one collection run in the foreground, with progress and a summary of failures
   migrate    apply database migrations
   users      manage local users (list, add, set-role, reset-password, disable, enable)
   sandbox    serve a simulated AWS organisation over AWS's real protocols
@@ -21,6 +25,8 @@ type Command = (argv: string[], env: ReturnType<typeof parseEnv>) => Promise<num
 const COMMANDS: Record<string, Command> = {
   demo: demoCommand,
   serve: serveCommand,
+  worker: workerCommand,
+  collect: collectCommand,
   migrate: migrateCommand,
   users: usersCommand,
   sandbox: (argv) => sandboxCommand(argv),

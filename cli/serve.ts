@@ -10,15 +10,29 @@ import { deleteExpiredSessions } from "@/lib/db/sessions";
 import { createInitialAdmin, getUserByEmail } from "@/lib/db/users";
 import type { Env } from "@/lib/env";
 import { readOrCreateSecretFile } from "@/lib/local-secret";
+import { startCollectorWorker, type CollectorWorker } from "@/lib/collect/worker";
+import { createCollectionRun } from "@/lib/db/collection-runs";
+import { getRunProgress } from "@/lib/db/collection-targets";
+import { closePool } from "@/lib/db/pool";
+import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY } from "@/lib/sandbox/credentials";
+import { sandboxOptions } from "@/lib/sandbox/options";
+import { accountsConfig } from "@/lib/sandbox/organization";
+import { type RunningSandbox, startSandbox } from "@/lib/sandbox/server";
+import { parseAccountsConfig } from "@/lib/accounts/config-schema";
+import { applyAccountsConfig } from "@/lib/db/aws-accounts";
+import { applyConfigFile } from "./accounts-config";
 import { CliError, parseCommandArgs, parsePort } from "./args";
 import { dataDir, type OpenDatabase, openDatabase, PROJECT_ROOT } from "./database";
 import { applyMigrations } from "./migrate";
 
 export const SERVE_HELP = `Usage: portwatch serve [--port P] [--host H]
 
-Starts the Portwatch web app against DATABASE_URL (or the embedded PostgreSQL when it is unset),
-after applying migrations and creating the first admin if there is none. Needs a production
-build (npm run build). Stop it with Ctrl-C.
+Starts the Portwatch web app and a collector worker against DATABASE_URL (or the embedded
+PostgreSQL when it is unset), after applying migrations, applying the accounts config
+(PORTWATCH_CONFIG) and creating the first admin if there is none. The worker collects on the
+schedule in Settings and when someone presses Collect now; set PORTWATCH_SERVE_WORKER=false to
+run workers separately (portwatch worker). Needs a production build (npm run build). Stop it
+with Ctrl-C.
 
 Options:
   --port P   port for the web app (default: PORT or 3000)
@@ -27,8 +41,52 @@ Options:
 export const DEMO_HELP = `Usage: portwatch demo [--port P]
 
 Zero-setup demo: the embedded PostgreSQL (unless DATABASE_URL is set), migrations, an admin,
-and the web app on http://localhost:3000, listening on 127.0.0.1 only. Prints the login.
-Its data stays in .portwatch/ and is reused on the next start. Stop it with Ctrl-C.`;
+the sandbox AWS organisation (6 accounts x 2 regions, served locally over AWS's real
+protocols), one collection from it, and the web app on http://localhost:3000, listening on
+127.0.0.1 only. Prints the login. Its data stays in .portwatch/ and is reused on the next
+start. Stop it with Ctrl-C.`;
+
+/**
+ * Points this process's AWS SDK clients (and the web app's, which inherits the environment) at
+ * a sandbox organisation, and configures its accounts. Only the demo does this.
+ */
+async function startDemoOrganisation(log: (line: string) => void): Promise<RunningSandbox> {
+  const sandbox = await startSandbox(sandboxOptions("demo"), { port: 0 });
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: sandbox.url,
+    AWS_ACCESS_KEY_ID: BASE_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: BASE_SECRET_ACCESS_KEY,
+    AWS_REGION: "us-east-1",
+    AWS_EC2_METADATA_DISABLED: "true",
+  });
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+  const parsed = parseAccountsConfig(accountsConfig(sandbox.organization));
+  if (!parsed.ok) throw new CliError(`the sandbox's accounts config is invalid: ${parsed.issues.join("; ")}`);
+  await applyAccountsConfig(parsed.config, { id: null, email: "demo" });
+  log(`Sandbox AWS organisation at ${sandbox.url}: ${parsed.config.accounts.length} accounts x ${parsed.config.regions.length} regions.`);
+  return sandbox;
+}
+
+async function collectOnce(worker: CollectorWorker, log: (line: string) => void): Promise<void> {
+  let runId: number;
+  try {
+    ({ runId } = await createCollectionRun({ trigger: "cli", actor: { id: null, email: "demo" } }));
+  } catch (error) {
+    log(`Not collecting now: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  }
+  log(`Collecting run #${runId} from the sandbox organisation…`);
+  await worker.startRun(runId);
+  for (;;) {
+    const progress = await getRunProgress(runId);
+    if (!progress || !["queued", "running"].includes(progress.status)) {
+      if (progress) log(`Run #${runId} ${progress.status}: ${progress.targetsDone - progress.targetsFailed}/${progress.targetsTotal} targets, ${progress.calls} AWS calls, ${progress.rowsWritten} rows written.`);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
 
 interface ServeOptions {
   mode: "serve" | "demo";
@@ -106,6 +164,8 @@ async function runServer(env: Env, options: ServeOptions): Promise<number> {
 
   const db: OpenDatabase = await openDatabase(env, console.log);
   let child: ChildProcess | undefined;
+  let worker: CollectorWorker | undefined;
+  let sandbox: RunningSandbox | undefined;
   let stopping = false;
 
   const stopAll = async () => {
@@ -118,6 +178,9 @@ async function runServer(env: Env, options: ServeOptions): Promise<number> {
       await exited;
       clearTimeout(timer);
     }
+    await worker?.stop().catch((error) => console.error(`portwatch: stopping the worker: ${String(error)}`));
+    await sandbox?.close().catch(() => undefined);
+    await closePool().catch(() => undefined);
     await disconnectDb().catch(() => undefined);
     await db.close().catch((error) => console.error(`portwatch: stopping the embedded PostgreSQL: ${String(error)}`));
   };
@@ -137,6 +200,8 @@ async function runServer(env: Env, options: ServeOptions): Promise<number> {
     connectDatabase(db.url);
     const login = await ensureAdmin(env, options.mode);
     await deleteExpiredSessions();
+    if (options.mode === "demo") sandbox = await startDemoOrganisation(console.log);
+    else await applyConfigFile(env.PORTWATCH_CONFIG, console.log);
     const authSecret =
       env.AUTH_SECRET ??
       (await readOrCreateSecretFile(path.join(dataDir(env), "auth-secret"), () => randomBytes(33).toString("base64")));
@@ -153,6 +218,16 @@ async function runServer(env: Env, options: ServeOptions): Promise<number> {
       void shutdown(1);
     });
     const probeHost = options.host === "0.0.0.0" ? "127.0.0.1" : options.host === "::" ? "[::1]" : options.host.includes(":") ? `[${options.host}]` : options.host;
+    if (env.PORTWATCH_SERVE_WORKER || options.mode === "demo") {
+      worker = await startCollectorWorker({
+        databaseUrl: db.url,
+        concurrency: env.PORTWATCH_WORKER_CONCURRENCY,
+        heartbeatSeconds: env.PORTWATCH_HEARTBEAT_SECONDS,
+        schedule: options.mode === "serve",
+        log: console.log,
+      });
+    }
+    if (options.mode === "demo" && worker) await collectOnce(worker, console.log);
     await waitForHealthy(`http://${probeHost}:${options.port}`, child, 60_000);
 
     console.log("");

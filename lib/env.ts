@@ -54,6 +54,19 @@ const httpUrl = optionalString.refine(
   { message: "must be an http(s) URL" },
 );
 
+const wholeNumber = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v === "" ? String(fallback) : v))
+    .pipe(
+      z
+        .string()
+        .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+        .transform(Number)
+        .pipe(z.number().int().min(min, `must be a whole number from ${min} to ${max}`).max(max, `must be a whole number from ${min} to ${max}`)),
+    );
+
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
@@ -98,6 +111,17 @@ export const envSchema = z
      * otherwise the address Next's own server saw is used for sign-in rate limits.
      */
     PORTWATCH_TRUST_PROXY: booleanFlag,
+    /** The accounts config file (DESIGN.md's format); applied when serve, worker or collect start. */
+    PORTWATCH_CONFIG: optionalString,
+    /** Targets (account x region) one worker process collects at once. */
+    PORTWATCH_WORKER_CONCURRENCY: wholeNumber(8, 1, 512),
+    /** Seconds between a worker's heartbeats; a target silent for 3 of them is resumed elsewhere. */
+    PORTWATCH_HEARTBEAT_SECONDS: wholeNumber(10, 1, 600),
+    /** `serve` runs the collector in-process unless this is false (then run `portwatch worker`). */
+    PORTWATCH_SERVE_WORKER: z
+      .enum(["true", "false", "1", "0", ""])
+      .optional()
+      .transform((v) => v === undefined || v === "" || v === "true" || v === "1"),
   })
   .superRefine((env, ctx) => {
     const oidc = [env.AUTH_OIDC_ISSUER, env.AUTH_OIDC_CLIENT_ID, env.AUTH_OIDC_CLIENT_SECRET];

@@ -3,6 +3,7 @@ import { PrismaClient } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
 
 let client: PrismaClient | undefined;
+let connectedUrl: string | undefined;
 
 export function createDb(connectionString: string): PrismaClient {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }) });
@@ -22,7 +23,15 @@ export function getDb(): PrismaClient {
   return client;
 }
 
+/** The URL the process's database was opened with (connectDatabase's, else DATABASE_URL). */
+export function databaseUrl(): string {
+  const url = connectedUrl ?? env().DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set: start the app with `npx portwatch serve` or `npm run demo`");
+  return url;
+}
+
 export function connectDatabase(connectionString: string): PrismaClient {
+  connectedUrl = connectionString;
   client = createDb(connectionString);
   return client;
 }

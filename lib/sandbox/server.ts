@@ -8,7 +8,7 @@ import { buildOrganization, findAccount, type SandboxOrganization } from "./orga
 import { matchRoute, type ServiceDefinition, toAwsJson, xmlEscape } from "./protocols";
 import type { CallerIdentity, SandboxRequest } from "./request";
 import { createServices } from "./services";
-import { bump, emptyMetrics, type SandboxMetrics, Throttle } from "./throttle";
+import { bump, DEFAULT_RATE, emptyMetrics, RATES, type SandboxMetrics, Throttle } from "./throttle";
 
 const MAX_BODY = 1024 * 1024;
 
@@ -139,7 +139,7 @@ export async function startSandbox(options: SandboxOptions, { port = 0, host = "
     const url = new URL(req.url ?? "/", "http://sandbox");
     if (url.pathname === "/__sandbox/metrics") {
       res.writeHead(200, { "Content-Type": "application/json" });
-      res.end(JSON.stringify(metrics));
+      res.end(JSON.stringify({ ...metrics, rates: { default: DEFAULT_RATE, operations: RATES, throttling: options.throttle } }));
       return;
     }
     let service: ServiceDefinition | undefined;
@@ -155,6 +155,8 @@ export async function startSandbox(options: SandboxOptions, { port = 0, host = "
       metrics.total += 1;
 
       const caller: CallerIdentity = identifyCaller(organization, scope.accessKeyId, req.headers["x-amz-security-token"] as string | undefined, new Date(clock()));
+      const targetKey = `${caller.accountId}/${scope.service === "ce" || scope.service === "organizations" ? "global" : scope.region}`;
+      bump((metrics.byTarget[targetKey] ??= {}), key);
       const account = findAccount(organization, caller.accountId);
       if (account && scope.service !== "sts" && !account.regions.includes(scope.region)) {
         // What AWS answers in an opt-in region the account has not enabled (STACK.md, trap 6).

@@ -6,8 +6,8 @@
  * than a collector needs). These numbers are our assumption of what a busy account sees, set low
  * enough that a careless collector is throttled, and documented here rather than guessed silently.
  */
-const DEFAULT_RATE = { perSecond: 20, burst: 40 };
-const RATES: Record<string, { perSecond: number; burst: number }> = {
+export const DEFAULT_RATE = { perSecond: 20, burst: 40 };
+export const RATES: Record<string, { perSecond: number; burst: number }> = {
   "ecr:DescribeImages": { perSecond: 10, burst: 20 },
   "ecr:DescribeImageScanFindings": { perSecond: 10, burst: 20 },
   "ecr:BatchGetImage": { perSecond: 20, burst: 40 },
@@ -42,11 +42,13 @@ export interface SandboxMetrics {
   calls: Record<string, number>;
   throttled: Record<string, number>;
   errors: Record<string, number>;
+  /** Calls per "<account>/<region>" and "<service>:<operation>": a benchmark's lower bound. */
+  byTarget: Record<string, Record<string, number>>;
   total: number;
 }
 
 export function emptyMetrics(): SandboxMetrics {
-  return { calls: {}, throttled: {}, errors: {}, total: 0 };
+  return { calls: {}, throttled: {}, errors: {}, byTarget: {}, total: 0 };
 }
 
 export const bump = (counts: Record<string, number>, key: string) => {

@@ -172,6 +172,7 @@ CREATE TABLE "Finding" (
     "key" TEXT NOT NULL,
     "validFrom" INTEGER NOT NULL,
     "validTo" INTEGER,
+    "hash" TEXT NOT NULL,
     "accountId" TEXT NOT NULL,
     "region" TEXT NOT NULL,
     "source" TEXT NOT NULL,

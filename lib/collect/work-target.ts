@@ -1,0 +1,106 @@
+import { collectCosts } from "@/lib/aws/collect-costs";
+import { collectRegion } from "@/lib/aws/collect-region";
+import { emptyStats } from "@/lib/aws/clients";
+import { isAwsCallError } from "@/lib/aws/errors";
+import type { AwsFailure, CallStats } from "@/lib/aws/types";
+import { getAwsAccount, ensureExternalId } from "@/lib/db/aws-accounts";
+import { claimTarget, finishTarget, heartbeatTargets, type TargetRow } from "@/lib/db/collection-targets";
+import { getLatestCostDate, writeCostCollection } from "@/lib/db/cost-writer";
+import { writeRegionCollection } from "@/lib/db/inventory-writer";
+import { getSettings } from "@/lib/db/settings";
+import type { CollectorContext } from "./collector-context";
+
+/** Cost Explorer restates recent days; each run re-reads this many days before the newest stored. */
+const RESTATED_DAYS = 3;
+
+/** Attempts at a target that fails with something other than an AWS answer (a bug, the database). */
+const MAX_ATTEMPTS = 3;
+
+export type TargetResult = "done" | "failed" | "skipped";
+
+/**
+ * Works one target of a run: claims it (nobody else is on it), collects it from AWS, writes it in
+ * one transaction, and records the outcome with every failed call. An AWS failure that stops the
+ * whole target (AssumeRole denied, region disabled, DescribeRepositories denied) fails the target
+ * and writes nothing for it: its previous data stays, and checks that need it are ERROR.
+ * Anything else (the database went away) is thrown, so the job is retried and the claim expires.
+ */
+export async function workTarget(targetId: number, context: CollectorContext): Promise<TargetResult> {
+  const target = await claimTarget(targetId, context.workerId, context.heartbeatSeconds * 3);
+  if (!target) return "skipped";
+  const beat = setInterval(() => {
+    heartbeatTargets([target.id], context.workerId).catch(() => undefined);
+  }, context.heartbeatSeconds * 1000);
+  beat.unref();
+  const stats = emptyStats();
+  try {
+    const { rowsWritten, failures } = target.kind === "cost" ? await collectCostTarget(target, context, stats) : await collectRegionTarget(target, context, stats);
+    await finishTarget(target, context.workerId, { status: "done", stats, rowsWritten, failures });
+    return "done";
+  } catch (error) {
+    if (!isAwsCallError(error)) {
+      if (target.attempts < MAX_ATTEMPTS) throw error;
+      // The same target failed this way every time: record it rather than retry forever.
+      const message = error instanceof Error ? error.message : String(error);
+      await finishTarget(target, context.workerId, { status: "failed", stats, rowsWritten: 0, failures: [], fatal: { errorName: "InternalError", operation: "portwatch:collect", message } });
+      return "failed";
+    }
+    // Recorded against the target it stopped (AssumeRole itself is answered by STS in us-east-1).
+    const failure = { ...error.failure, region: target.region };
+    await finishTarget(target, context.workerId, {
+      status: "failed",
+      stats,
+      rowsWritten: 0,
+      failures: [failure],
+      fatal: { errorName: failure.errorName, operation: `${failure.service}:${failure.operation}`, message: failure.message },
+    });
+    return "failed";
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+async function collectRegionTarget(target: TargetRow, context: CollectorContext, stats: CallStats): Promise<{ rowsWritten: number; failures: AwsFailure[] }> {
+  const account = await getAwsAccount(target.accountId);
+  if (!account) {
+    throw new Error(`account ${target.accountId} was removed while run #${target.runId} was collecting it`);
+  }
+  const externalId = await ensureExternalId();
+  const failures: AwsFailure[] = [];
+  const collection = await collectRegion({
+    accountId: target.accountId,
+    region: target.region,
+    credentials: context.sessions(externalId).provider(account.roleArn),
+    limiter: context.limiter,
+    stats,
+    failures,
+    concurrency: context.repositoryConcurrency,
+  });
+  const { rowsWritten } = await writeRegionCollection(target.runId, target.accountId, target.region, collection, { resumed: target.attempts > 1 });
+  return { rowsWritten, failures: collection.failures };
+}
+
+function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+async function collectCostTarget(target: TargetRow, context: CollectorContext, stats: CallStats): Promise<{ rowsWritten: number; failures: AwsFailure[] }> {
+  const settings = await getSettings();
+  const costExplorer = settings.costExplorer;
+  if (!costExplorer) throw new Error("the Cost Explorer role is no longer configured");
+  const externalId = await ensureExternalId();
+  const latest = await getLatestCostDate();
+  const dailySince = latest ? isoDay(new Date(Date.parse(latest) - RESTATED_DAYS * 86_400_000)) : undefined;
+  const costs = await collectCosts({
+    credentials: context.sessions(externalId).provider(costExplorer.roleArn),
+    today: new Date(),
+    lookbackDays: costExplorer.lookbackDays,
+    dailySince,
+    limiter: context.limiter,
+    stats,
+  });
+  const { rowsWritten } = await writeCostCollection(target.runId, costs);
+  // Each Cost Explorer request is billed (USD 0.01): the target's calls are exactly those requests.
+  stats.calls = Math.max(stats.calls, costs.requests);
+  return { rowsWritten, failures: costs.failures };
+}

@@ -1,0 +1,165 @@
+import PgBoss from "pg-boss";
+import { createCollectionRun } from "@/lib/db/collection-runs";
+import { SYSTEM_ACTOR } from "@/lib/db/audit";
+import { finishRunIfDone, listOrphanedTargets, listQueuedRunIds, listRunsToFinish, type TargetRow } from "@/lib/db/collection-targets";
+import { getSettings } from "@/lib/db/settings";
+import { isAppError } from "@/lib/errors";
+import { type CollectorContext, createCollectorContext } from "./collector-context";
+import { planRun } from "./plan-run";
+import { workTarget } from "./work-target";
+
+/**
+ * The collector's worker: pg-boss jobs, one per target, in the same PostgreSQL as everything
+ * else, so any number of worker processes on any number of machines share the work. Each process
+ * also plans queued runs, resends the jobs of targets whose worker died, and (when asked) starts
+ * runs on the schedule in Settings.
+ */
+
+const TARGET_QUEUE = "portwatch-collect-target";
+const SCHEDULE_QUEUE = "portwatch-collect-schedule";
+const PLAN_INTERVAL_MS = 1500;
+
+interface TargetJob {
+  runId: number;
+  targetId: number;
+}
+
+export interface CollectorWorker {
+  workerId: string;
+  /** Plans a queued run now and sends its jobs (instead of waiting for the next tick). */
+  startRun(runId: number): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  databaseUrl: string;
+  /** Targets worked at once by this process. */
+  concurrency: number;
+  heartbeatSeconds: number;
+  /** Start runs on the Settings schedule (serve and worker do; `collect` does not). */
+  schedule: boolean;
+  log: (line: string) => void;
+}
+
+async function ensureQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queue, "name"> = {}): Promise<void> {
+  if (await boss.getQueue(name)) return;
+  try {
+    await boss.createQueue(name, { name, ...options });
+  } catch (error) {
+    // Another process created it between the check and here.
+    if (!(await boss.getQueue(name))) throw error;
+  }
+}
+
+async function sendTargets(boss: PgBoss, targets: TargetRow[]): Promise<void> {
+  if (!targets.length) return;
+  await boss.insert(targets.map((t) => ({ name: TARGET_QUEUE, data: { runId: t.runId, targetId: t.id } satisfies TargetJob })));
+}
+
+export async function startCollectorWorker(options: WorkerOptions): Promise<CollectorWorker> {
+  const context: CollectorContext = createCollectorContext({ heartbeatSeconds: options.heartbeatSeconds });
+  const boss = new PgBoss({
+    connectionString: options.databaseUrl,
+    schema: "pgboss",
+    application_name: "portwatch-worker",
+    max: Math.min(4 + options.concurrency, 20),
+    schedule: options.schedule,
+  });
+  boss.on("error", (error) => options.log(`worker: queue error: ${error.message}`));
+  await boss.start();
+  // A job's own retries cover a database hiccup; a killed worker is covered by heartbeats
+  // (its targets are resent), so the job's expiry can be generous.
+  await ensureQueue(boss, TARGET_QUEUE, { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 3 * 3600 });
+  await ensureQueue(boss, SCHEDULE_QUEUE, { retryLimit: 0 });
+
+  const startRun = async (runId: number): Promise<number> => {
+    const targets = await planRun(runId, context);
+    if (!targets) return 0;
+    await sendTargets(boss, targets);
+    if (targets.length) options.log(`Run #${runId}: ${targets.length} targets queued.`);
+    return targets.length;
+  };
+
+  for (let i = 0; i < options.concurrency; i++) {
+    await boss.work<TargetJob>(TARGET_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+      try {
+        await workTarget(job.data.targetId, context);
+      } catch (error) {
+        // Not an AWS answer (those are recorded on the target): the database or a bug. The job is
+        // retried, and the target's claim lapses so any worker can take it.
+        options.log(`worker: run #${job.data.runId} target ${job.data.targetId} stopped: ${error instanceof Error ? error.message : String(error)}`);
+        throw error;
+      }
+    });
+  }
+
+  let stopped = false;
+  const guard = (what: string, fn: () => Promise<unknown>) => () => {
+    if (stopped) return;
+    fn().catch((error: unknown) => options.log(`worker: ${what} failed: ${error instanceof Error ? error.message : String(error)}`));
+  };
+  let planning = false;
+  const planTick = setInterval(
+    guard("planning queued runs", async () => {
+      if (planning) return;
+      planning = true;
+      try {
+        for (const runId of await listQueuedRunIds()) await startRun(runId);
+      } finally {
+        planning = false;
+      }
+    }),
+    PLAN_INTERVAL_MS,
+  );
+  const recoverTick = setInterval(
+    guard("recovering targets", async () => {
+      const orphans = await listOrphanedTargets(options.heartbeatSeconds * 3);
+      if (orphans.length) {
+        options.log(`worker: resuming ${orphans.length} target(s) whose worker stopped`);
+        await sendTargets(boss, orphans);
+      }
+      for (const runId of await listRunsToFinish()) await finishRunIfDone(runId);
+    }),
+    options.heartbeatSeconds * 1000,
+  );
+
+  let scheduledCron: string | undefined;
+  const scheduleTick = options.schedule
+    ? setInterval(
+        guard("updating the schedule", async () => {
+          const cron = (await getSettings()).collectSchedule;
+          if (cron === scheduledCron) return;
+          await boss.schedule(SCHEDULE_QUEUE, cron, {}, { tz: "UTC" });
+          scheduledCron = cron;
+        }),
+        30_000,
+      )
+    : undefined;
+  if (options.schedule) {
+    const cron = (await getSettings()).collectSchedule;
+    await boss.schedule(SCHEDULE_QUEUE, cron, {}, { tz: "UTC" });
+    scheduledCron = cron;
+    await boss.work(SCHEDULE_QUEUE, { pollingIntervalSeconds: 5 }, async () => {
+      try {
+        const { runId } = await createCollectionRun({ trigger: "schedule", actor: SYSTEM_ACTOR });
+        await startRun(runId);
+      } catch (error) {
+        if (isAppError(error) && error.code === "conflict") options.log(`Scheduled collection skipped: ${error.message}`);
+        else throw error;
+      }
+    });
+  }
+
+  return {
+    workerId: context.workerId,
+    startRun,
+    async stop() {
+      stopped = true;
+      clearInterval(planTick);
+      clearInterval(recoverTick);
+      if (scheduleTick) clearInterval(scheduleTick);
+      await boss.stop({ graceful: true, wait: true, timeout: 30_000 });
+      context.close();
+    },
+  };
+}
