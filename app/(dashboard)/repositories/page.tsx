@@ -1,15 +1,222 @@
 import type { Metadata } from "next";
-import { EmptySection } from "@/components/ui/empty-section";
+import Link from "next/link";
+import { ActiveRunNotice } from "@/components/tables/active-run-notice";
+import { formatBytes, formatCount, formatDateTime } from "@/components/tables/format";
+import { Pager } from "@/components/tables/pager";
+import { SortHeader } from "@/components/tables/sort-header";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
 import { requirePageRole } from "@/lib/auth/guard";
 import { ANY_ROLE } from "@/lib/auth/roles";
+import { countRepositories, listRepositories, listSnapshotScopes, type RepositoryListRow } from "@/lib/db/repositories";
+import {
+  DEFAULT_DIRECTION,
+  ENCRYPTION_TYPES,
+  LIFECYCLE_FILTERS,
+  parseRepositoryListParams,
+  repositoryHref,
+  repositoryListHref,
+  type RepositorySort,
+  SCAN_FREQUENCY_FILTERS,
+  TAG_MUTABILITIES,
+} from "@/lib/db/repository-list-params";
+import { getActiveCollectionRun } from "@/lib/db/runs";
+import { getVisibleRunId } from "@/lib/db/snapshot";
 
 export const metadata: Metadata = { title: "Repositories" };
 
-export default async function RepositoriesPage() {
+const PAGE_SIZE = 50;
+
+const LIFECYCLE_LABELS = { yes: "configured", no: "none", unknown: "could not be read" } as const;
+
+function scanText(row: RepositoryListRow): string {
+  if (row.scanFrequency) return row.scanFrequency;
+  return row.scanOnPush ? "unknown (scan on push set)" : "unknown";
+}
+
+export default async function RepositoriesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePageRole(ANY_ROLE);
+  const [params, visibleRunId, active] = await Promise.all([searchParams.then(parseRepositoryListParams), getVisibleRunId(), getActiveCollectionRun()]);
+  const header = <PageHeader title="Repositories" description="Every ECR repository across accounts and regions, with its configuration and images." />;
+  const notice = active ? <ActiveRunNotice runId={active.id} status={active.status} visibleRunId={visibleRunId} /> : null;
+
+  if (visibleRunId === null) {
+    return (
+      <>
+        {header}
+        {notice}
+        <EmptyState title="No repositories collected yet">
+          <p>
+            Once a collection has read your registries, every repository appears here with its scan, tag-mutability, encryption,
+            lifecycle and access settings, its images and what it costs to store.
+          </p>
+        </EmptyState>
+      </>
+    );
+  }
+
+  const { filter, sort, direction } = params;
+  const [page, total, scopes] = await Promise.all([
+    listRepositories({ runId: visibleRunId, filter, sort, direction, after: params.after, before: params.before, limit: PAGE_SIZE }),
+    countRepositories({ runId: visibleRunId, filter }),
+    listSnapshotScopes(visibleRunId),
+  ]);
+  const accounts = [...new Set(scopes.map((s) => s.accountId))];
+  if (filter.accountId && !accounts.includes(filter.accountId)) accounts.push(filter.accountId);
+  const regions = [...new Set(scopes.map((s) => s.region))].sort();
+  if (filter.region && !regions.includes(filter.region)) regions.push(filter.region);
+  const filtered = Object.keys(filter).length > 0;
+
+  const sortHref = (column: RepositorySort) =>
+    repositoryListHref({ filter, sort: column, direction: column === sort ? (direction === "asc" ? "desc" : "asc") : DEFAULT_DIRECTION[column] });
+  const columnHeader = (label: string, column: RepositorySort, numeric = false) => (
+    <SortHeader label={label} href={sortHref(column)} active={sort === column} direction={direction} numeric={numeric} />
+  );
+
   return (
-    <EmptySection title="Repositories" description="Every ECR repository across accounts and regions, with its configuration and images." emptyTitle="No repositories collected yet">
-      Once a collection has read your registries, every repository appears here with its scan, tag-mutability, encryption, lifecycle and access settings, its images and what it costs to store.
-    </EmptySection>
+    <>
+      {header}
+      {notice}
+      <form className="form inline filters" method="get" action="/repositories" aria-label="Filter repositories">
+        <label>
+          Account
+          <select name="account" defaultValue={filter.accountId ?? ""}>
+            <option value="">All</option>
+            {accounts.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Region
+          <select name="region" defaultValue={filter.region ?? ""}>
+            <option value="">All</option>
+            {regions.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Name contains
+          <input name="name" defaultValue={filter.name ?? ""} maxLength={256} />
+        </label>
+        <label>
+          Encryption
+          <select name="encryption" defaultValue={filter.encryption ?? ""}>
+            <option value="">All</option>
+            {ENCRYPTION_TYPES.map((v) => (
+              <option key={v} value={v}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Scan frequency
+          <select name="scan" defaultValue={filter.scanFrequency ?? ""}>
+            <option value="">All</option>
+            {SCAN_FREQUENCY_FILTERS.map((v) => (
+              <option key={v} value={v}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Tag mutability
+          <select name="mutability" defaultValue={filter.tagMutability ?? ""}>
+            <option value="">All</option>
+            {TAG_MUTABILITIES.map((v) => (
+              <option key={v} value={v}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Lifecycle policy
+          <select name="lifecycle" defaultValue={filter.lifecycle ?? ""}>
+            <option value="">All</option>
+            {LIFECYCLE_FILTERS.map((v) => (
+              <option key={v} value={v}>
+                {LIFECYCLE_LABELS[v]}
+              </option>
+            ))}
+          </select>
+        </label>
+        {sort !== "name" ? <input type="hidden" name="sort" value={sort} /> : null}
+        {direction !== DEFAULT_DIRECTION[sort] ? <input type="hidden" name="dir" value={direction} /> : null}
+        <div className="row-controls">
+          <button type="submit" className="button">
+            Apply
+          </button>
+          {filtered ? (
+            <Link className="button secondary" href={repositoryListHref({ filter: {}, sort, direction })}>
+              Clear
+            </Link>
+          ) : null}
+        </div>
+      </form>
+      {params.ignored.length ? (
+        <p className="form-error" role="status">
+          Ignored {params.ignored.length === 1 ? "a parameter that is" : "parameters that are"} not valid: {params.ignored.join(", ")}.
+        </p>
+      ) : null}
+      <p className="small" data-testid="repository-total">
+        {formatCount(total)} {total === 1 ? "repository" : "repositories"}
+        {filtered ? " match the filter" : ""}, as collected by run <Link href={`/runs/${visibleRunId}`}>#{visibleRunId}</Link>.
+      </p>
+
+      {page.rows.length === 0 ? (
+        <p className="muted">{filtered ? "No repository matches the filter." : "The last collection found no repositories."}</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="sr-only">Repositories</caption>
+            <thead>
+              <tr>
+                {columnHeader("Name", "name")}
+                {columnHeader("Account", "account")}
+                <th scope="col">Region</th>
+                {columnHeader("Images", "images", true)}
+                {columnHeader("Size", "size", true)}
+                {columnHeader("Last push", "pushed")}
+                <th scope="col">Scan frequency</th>
+                <th scope="col">Tag mutability</th>
+                <th scope="col">Encryption</th>
+                <th scope="col">Lifecycle</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.rows.map((row) => (
+                <tr key={row.arn}>
+                  <td>
+                    <Link href={repositoryHref(row)}>{row.name}</Link>
+                  </td>
+                  <td className="mono">{row.accountId}</td>
+                  <td>{row.region}</td>
+                  <td className="num">{formatCount(row.imageCount)}</td>
+                  <td className="num nowrap">{formatBytes(row.imageBytes)}</td>
+                  <td className="nowrap">{formatDateTime(row.latestPushedAt, "never")}</td>
+                  <td>{scanText(row)}</td>
+                  <td>{row.imageTagMutability}</td>
+                  <td>{row.encryptionType}</td>
+                  <td className={row.lifecycle === "unknown" ? "text-danger" : undefined}>{row.lifecycle === "present" ? "configured" : row.lifecycle === "none" ? "none" : "could not be read"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager
+        label="Repository pages"
+        previousHref={page.previous ? repositoryListHref({ filter, sort, direction }, { before: page.previous }) : null}
+        nextHref={page.next ? repositoryListHref({ filter, sort, direction }, { after: page.next }) : null}
+      />
+    </>
   );
 }

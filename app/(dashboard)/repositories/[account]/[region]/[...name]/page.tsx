@@ -1,0 +1,324 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { formatBytes, formatCount, formatDateTime, shortDigest } from "@/components/tables/format";
+import { Pager } from "@/components/tables/pager";
+import { SeverityCounts, SeverityLabel } from "@/components/tables/severity-counts";
+import { PageHeader } from "@/components/ui/page-header";
+import { requirePageRole } from "@/lib/auth/guard";
+import { ANY_ROLE } from "@/lib/auth/roles";
+import {
+  getKmsKeyFacts,
+  getRepositoryDetail,
+  listRepositoryFindings,
+  listRepositoryImages,
+  type RepositoryFilterRule,
+} from "@/lib/db/repositories";
+import { parseRepositoryPath, repositoryHref } from "@/lib/db/repository-list-params";
+import { getVisibleRunId } from "@/lib/db/snapshot";
+import { PolicyBlock, ReadFailure } from "./policy-block";
+
+type Params = Promise<{ account: string; region: string; name: string[] }>;
+
+const IMAGES_PER_PAGE = 100;
+const FINDINGS_LIMIT = 500;
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const { account, region, name } = await params;
+  const path = parseRepositoryPath(account, region, name);
+  return { title: path ? path.name : "Repository" };
+}
+
+function rules(list: RepositoryFilterRule[] | null): string {
+  return list && list.length ? list.map((r) => `${r.filter} (${r.filterType})`).join(", ") : "";
+}
+
+/** Only web links from the scanner become links: a finding's uri is data from AWS, not trusted markup. */
+const safeHref = (uri: string | null) => (uri && /^https?:\/\//i.test(uri) ? uri : null);
+
+export default async function RepositoryPage({ params, searchParams }: { params: Params; searchParams: Promise<{ images?: string }> }) {
+  await requirePageRole(ANY_ROLE);
+  const { account, region, name } = await params;
+  const path = parseRepositoryPath(account, region, name);
+  if (!path) notFound();
+  const visibleRunId = await getVisibleRunId();
+  if (visibleRunId === null) notFound();
+  const repository = await getRepositoryDetail({ runId: visibleRunId, ...path });
+  if (!repository) notFound();
+
+  const imagesParam = (await searchParams).images;
+  const imagePage = imagesParam && /^\d{1,6}$/.test(imagesParam) && Number(imagesParam) >= 1 ? Number(imagesParam) : 1;
+  const [images, findings, kms] = await Promise.all([
+    listRepositoryImages({ runId: repository.contentsRunId, repositoryArn: repository.arn, page: imagePage, pageSize: IMAGES_PER_PAGE }),
+    listRepositoryFindings({ runId: repository.contentsRunId, repositoryArn: repository.arn, limit: FINDINGS_LIMIT }),
+    repository.kmsKey ? getKmsKeyFacts(visibleRunId, repository.kmsKey) : Promise.resolve(null),
+  ]);
+  const errors = repository.readErrors;
+  const scanError = errors.BatchGetRepositoryScanningConfiguration;
+  const tagsError = errors.ListTagsForResource;
+  const imagesError = errors.DescribeImages;
+  // The findings kept from an earlier scan read stay shown; the failure says they may be stale.
+  const findingsError = errors.DescribeImageScanFindings ?? errors.ListFindings;
+  const pages = Math.max(1, Math.ceil(images.total / IMAGES_PER_PAGE));
+  const href = repositoryHref(repository);
+  const findingDigests = [...new Set(findings.findings.map((f) => f.imageDigest))];
+
+  return (
+    <>
+      <p className="small">
+        <Link href="/repositories">← All repositories</Link>
+      </p>
+      <PageHeader title={repository.name} description={`${repository.accountId} · ${repository.region} · ${repository.uri}`} />
+      {repository.deletedInRun !== null ? (
+        <p className="notice" role="status">
+          This repository was deleted in run <Link href={`/runs/${repository.deletedInRun}`}>#{repository.deletedInRun}</Link>
+          {repository.deletedAt ? ` (noticed ${formatDateTime(repository.deletedAt)})` : ""}. What follows is its last collected state.
+        </p>
+      ) : (
+        <p className="small muted">As collected by run <Link href={`/runs/${visibleRunId}`}>#{visibleRunId}</Link>.</p>
+      )}
+
+      <section className="card" aria-labelledby="configuration">
+        <h2 id="configuration">Configuration</h2>
+        <dl className="facts">
+          <div className="fact-row">
+            <dt>ARN</dt>
+            <dd className="mono">{repository.arn}</dd>
+          </div>
+          <div className="fact-row">
+            <dt>Created</dt>
+            <dd>{formatDateTime(repository.createdAt)}</dd>
+          </div>
+          <div className="fact-row">
+            <dt>Tag mutability</dt>
+            <dd>
+              {repository.imageTagMutability}
+              {rules(repository.tagMutabilityExclusions) ? <span className="muted"> · exclusions: {rules(repository.tagMutabilityExclusions)}</span> : null}
+            </dd>
+          </div>
+          <div className="fact-row">
+            <dt>Scan on push</dt>
+            <dd>{repository.scanOnPush ? "yes" : "no"} <span className="muted small">(the repository&apos;s own setting)</span></dd>
+          </div>
+          <div className="fact-row">
+            <dt>Effective scan frequency</dt>
+            <dd>
+              {repository.scanFrequency ? (
+                <>
+                  {repository.scanFrequency}
+                  {rules(repository.appliedScanFilters) ? <span className="muted"> · from registry filters {rules(repository.appliedScanFilters)}</span> : null}
+                </>
+              ) : scanError ? (
+                <ReadFailure error={scanError} />
+              ) : (
+                "unknown"
+              )}
+            </dd>
+          </div>
+          <div className="fact-row">
+            <dt>Encryption</dt>
+            <dd>
+              {repository.encryptionType}
+              {repository.kmsKey ? (
+                <>
+                  {" "}with <span className="mono">{repository.kmsKey}</span>
+                  {kms ? (
+                    <span className="muted">
+                      {" "}
+                      ({[kms.keyManager && `${kms.keyManager.toLowerCase()}-managed`, kms.keyState, kms.rotationEnabled === null ? null : kms.rotationEnabled ? "rotation on" : "rotation off"]
+                        .filter(Boolean)
+                        .join(", ")}
+                      )
+                    </span>
+                  ) : null}
+                </>
+              ) : null}
+            </dd>
+          </div>
+          <div className="fact-row">
+            <dt>Images</dt>
+            <dd>
+              {formatCount(repository.imageCount)} · {formatBytes(repository.imageBytes)} · last push {formatDateTime(repository.latestPushedAt, "never")}
+            </dd>
+          </div>
+        </dl>
+      </section>
+
+      <section className="card" aria-labelledby="lifecycle-policy">
+        <h2 id="lifecycle-policy">Lifecycle policy</h2>
+        <PolicyBlock label="Lifecycle policy" text={repository.lifecyclePolicy} error={errors.GetLifecyclePolicy} />
+      </section>
+
+      <section className="card" aria-labelledby="repository-policy">
+        <h2 id="repository-policy">Repository policy</h2>
+        <PolicyBlock label="Repository policy" text={repository.repositoryPolicy} error={errors.GetRepositoryPolicy} />
+      </section>
+
+      <section className="card" aria-labelledby="tags">
+        <h2 id="tags">Tags</h2>
+        {tagsError ? (
+          <p>
+            <ReadFailure error={tagsError} />
+          </p>
+        ) : repository.tags && repository.tags.length ? (
+          <dl className="facts">
+            {repository.tags.map((tag) => (
+              <div key={tag.key} className="fact-row">
+                <dt className="mono">{tag.key}</dt>
+                <dd className="mono">{tag.value}</dd>
+              </div>
+            ))}
+          </dl>
+        ) : (
+          <p className="muted">No tags</p>
+        )}
+      </section>
+
+      {Object.keys(errors).length ? (
+        <section className="card" aria-labelledby="read-errors">
+          <h2 id="read-errors">Calls that failed for this repository</h2>
+          <ul className="link-list">
+            {Object.entries(errors).map(([operation, error]) => (
+              <li key={operation}>
+                <span className="mono">{operation}</span>: <span className="mono">{error.errorName}</span>: {error.message}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="images">
+        <h2 id="images">Images</h2>
+        {imagesError ? (
+          <p>
+            Images <ReadFailure error={imagesError} />
+          </p>
+        ) : null}
+        {images.total === 0 ? (
+          imagesError ? null : <p className="muted">No images.</p>
+        ) : (
+          <>
+            <div className="table-wrap">
+              <table>
+                <caption className="sr-only">Images, newest push first</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Tags</th>
+                    <th scope="col">Digest</th>
+                    <th scope="col" className="num">Size</th>
+                    <th scope="col">Pushed</th>
+                    <th scope="col">Last pulled</th>
+                    <th scope="col">Scan</th>
+                    <th scope="col">Findings</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {images.images.map((image) => (
+                    <tr key={image.digest}>
+                      <td>{image.tags.length ? image.tags.map((t) => <code key={t} className="tag">{t}</code>) : <span className="muted">untagged</span>}</td>
+                      <td className="mono" title={image.digest}>
+                        {shortDigest(image.digest)}
+                      </td>
+                      <td className="num nowrap">{formatBytes(image.sizeBytes)}</td>
+                      <td className="nowrap">{formatDateTime(image.pushedAt)}</td>
+                      <td className="nowrap">{formatDateTime(image.lastPulledAt, "never recorded")}</td>
+                      <td title={image.scanDescription ?? undefined}>
+                        {image.scanStatus ?? <span className="muted">not scanned</span>}
+                        {image.scanCompletedAt ? <div className="small muted">{formatDateTime(image.scanCompletedAt)}</div> : null}
+                      </td>
+                      <td>
+                        <SeverityCounts counts={image.severityCounts} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {images.total > IMAGES_PER_PAGE ? (
+              <Pager
+                label="Image pages"
+                previousHref={imagePage > 1 ? `${href}?images=${imagePage - 1}` : null}
+                nextHref={imagePage < pages ? `${href}?images=${imagePage + 1}` : null}
+              >
+                Page {imagePage} of {pages} ({formatCount(images.total)} images)
+              </Pager>
+            ) : null}
+          </>
+        )}
+      </section>
+
+      <section aria-labelledby="findings">
+        <h2 id="findings">Findings of the latest image</h2>
+        {findingsError ? (
+          <p>
+            Scan findings <ReadFailure error={findingsError} />
+          </p>
+        ) : null}
+        {findings.total === 0 ? (
+          <p className="muted">
+            No findings recorded
+            {repository.latestImageDigest ? (
+              <>
+                {" "}for <span className="mono">{shortDigest(repository.latestImageDigest)}</span>
+              </>
+            ) : null}
+            . See the scan status above: an image that was not scanned has no findings either.
+          </p>
+        ) : (
+          <>
+            <p className="small">
+              {formatCount(findings.total)} finding{findings.total === 1 ? "" : "s"} in{" "}
+              {findingDigests.map((d) => (
+                <span key={d} className="mono" title={d}>
+                  {shortDigest(d)}{" "}
+                </span>
+              ))}
+              ({findings.findings[0].source} scan), most severe first
+              {findings.total > FINDINGS_LIMIT ? `; the first ${FINDINGS_LIMIT} are shown` : ""}.
+            </p>
+            <div className="table-wrap">
+              <table>
+                <caption className="sr-only">Findings, most severe first</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Vulnerability</th>
+                    <th scope="col">Severity</th>
+                    <th scope="col">Package</th>
+                    <th scope="col">Version</th>
+                    <th scope="col">Fixed in</th>
+                    <th scope="col" className="num">Score</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {findings.findings.map((finding) => {
+                    const link = safeHref(finding.uri);
+                    return (
+                      <tr key={`${finding.imageDigest}/${finding.key}`}>
+                        <td className="mono">
+                          {link ? (
+                            <a href={link} target="_blank" rel="noopener noreferrer">
+                              {finding.name}
+                            </a>
+                          ) : (
+                            finding.name
+                          )}
+                        </td>
+                        <td>
+                          <SeverityLabel severity={finding.severity} />
+                        </td>
+                        <td className="mono">{finding.packageName ?? ""}</td>
+                        <td className="mono">{finding.packageVersion ?? ""}</td>
+                        <td className="mono">{finding.fixedInVersion ?? <span className="muted">—</span>}</td>
+                        <td className="num">{finding.score === null ? "" : finding.score.toFixed(1)}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
+      </section>
+    </>
+  );
+}
