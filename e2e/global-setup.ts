@@ -2,6 +2,9 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { request } from "@playwright/test";
 import { ROLES } from "../lib/auth/roles";
+import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY } from "../lib/sandbox/credentials";
+import { sandboxOptions } from "../lib/sandbox/options";
+import { startSandbox } from "../lib/sandbox/server";
 import { adminQuery, databaseUrl, freePort } from "../test/pg-server";
 import { E2E_PORT, PASSWORD, ROOT, STATE_DIR, storageState, USERS } from "./support/config";
 import { runPortwatch, startPortwatch, stopPortwatch } from "./support/portwatch-process";
@@ -10,12 +13,23 @@ import { signInRequest } from "./support/sign-in";
 
 /**
  * Starts the app the way a user does (`portwatch serve`), on a database of its own: a new
- * database on DATABASE_URL's server when set, else the embedded PostgreSQL in a fresh data dir.
+ * database on DATABASE_URL's server when set, else the embedded PostgreSQL in a fresh data dir,
+ * with the AWS SDK's own variables pointing at a sandbox AWS organisation (demo profile) and an
+ * accounts config holding only its external id: the tests add accounts through the page.
  * Creates one user per role and stores a signed-in session for each.
  */
 export default async function globalSetup() {
   await mkdir(STATE_DIR, { recursive: true });
   const idp = await startOidcProvider();
+  const sandbox = await startSandbox(sandboxOptions("demo"));
+  const org = sandbox.organization;
+  const configFile = path.join(STATE_DIR, "accounts-config.json");
+  await writeFile(configFile, JSON.stringify({ externalId: org.externalId, regions: org.options.regions, accounts: [] }));
+  const member = org.accounts[0];
+  await writeFile(
+    path.join(STATE_DIR, "sandbox.json"),
+    JSON.stringify({ accountId: member.id, roleArn: `arn:aws:iam::${member.id}:role/${org.memberRoleName}`, regions: org.options.regions }),
+  );
   const { DATABASE_URL: external, ...base } = process.env;
   const env: NodeJS.ProcessEnv = {
     ...base,
@@ -26,6 +40,13 @@ export default async function globalSetup() {
     AUTH_OIDC_CLIENT_ID: idp.clientId,
     AUTH_OIDC_CLIENT_SECRET: idp.clientSecret,
     AUTH_OIDC_NAME: "Test IdP",
+    PORTWATCH_CONFIG: configFile,
+    PORTWATCH_HEARTBEAT_SECONDS: "2",
+    AWS_ENDPOINT_URL: sandbox.url,
+    AWS_ACCESS_KEY_ID: BASE_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: BASE_SECRET_ACCESS_KEY,
+    AWS_REGION: "us-east-1",
+    AWS_EC2_METADATA_DISABLED: "true",
   };
   let removeData: () => Promise<void>;
   if (external) {
@@ -42,6 +63,7 @@ export default async function globalSetup() {
   const cleanup = async () => {
     await removeData();
     await idp.close();
+    await sandbox.close();
   };
 
   const server = await startPortwatch(["serve", "--port", String(E2E_PORT), "--host", "127.0.0.1"], env, /Portwatch is running/);

@@ -14,7 +14,7 @@ import { collectRepositorySettings, collectScanningConfigurations, listRepositor
 import { AwsCallError, toAwsFailure } from "./errors";
 import { latestScannableImage } from "./latest-image";
 import { limit } from "./rate-limit";
-import type { AwsFailure, CallStats, ImageFindingsRecord, ImageRecord, KmsKeyRecord, RegionServicesRecord, RegistryRecord, RepositoryRecord } from "./types";
+import type { AwsFailure, CallStats, ImageFindingsRecord, ImageRecord, KmsKeyRecord, LayerRecord, RegionServicesRecord, RegistryRecord, RepositoryRecord } from "./types";
 
 /**
  * Everything Portwatch reads about one account x region, read-only. The whole target fails (an
@@ -38,9 +38,20 @@ export interface RegionCollection {
   stats: CallStats;
 }
 
+/**
+ * What an earlier collection already knows and cannot have changed since: a manifest is fixed by
+ * its digest, and a scan's findings by the image digest, the scan's completion time and its
+ * severity counts. Calls for those are skipped, which is most of a re-collection's calls.
+ */
+export interface KnownContent {
+  layers(repositoryArn: string, digest: string): LayerRecord[] | undefined;
+  findings(repositoryArn: string, latest: ImageRecord): ImageFindingsRecord | undefined;
+}
+
 export interface CollectRegionOptions {
   /** Read image manifests (BatchGetImage) for layer sizes; default true. */
   readManifests?: boolean;
+  known?: KnownContent;
   signal?: AbortSignal;
 }
 
@@ -87,10 +98,20 @@ export async function collectRegion(context: RegionContext, options: CollectRegi
           let findings: ImageFindingsRecord | null = null;
           const latest = images ? latestScannableImage(images) : null;
           if (latest?.scanStatus) {
-            const { scanType } = await registryPromise;
-            findings = await collectImageFindings(ctx, { ecr, inspector }, repository, latest, scanType);
+            findings = options.known?.findings(repository.arn, latest) ?? null;
+            if (!findings) {
+              const { scanType } = await registryPromise;
+              findings = await collectImageFindings(ctx, { ecr, inspector }, repository, latest, scanType);
+            }
           }
-          if (images && readManifests) await collectManifests(ctx, ecr, repository, images, manifests);
+          if (images && readManifests) {
+            const unread = images.filter((image) => {
+              const layers = options.known?.layers(repository.arn, image.digest);
+              if (layers) image.layers = layers;
+              return !layers;
+            });
+            await collectManifests(ctx, ecr, repository, unread, manifests);
+          }
           return { repository, images, findings };
         }),
       ),

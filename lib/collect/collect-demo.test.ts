@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CollectorWorker } from "@/lib/collect/worker";
 import { closePool } from "@/lib/db/pool";
+import { getSnapshotSummary, listMostVulnerableRepositories } from "@/lib/db/snapshot-summary";
 import { getImages, getRepositories } from "@/lib/sandbox/ecr-model";
 import { sandboxOptions } from "@/lib/sandbox/options";
 import { type RunningSandbox, startSandbox } from "@/lib/sandbox/server";
@@ -119,7 +120,14 @@ describe("collecting the demo organisation", () => {
   });
 
   it("a second run with nothing changed writes almost nothing and duplicates nothing", async () => {
+    const before = sandbox.metrics().calls;
     const second = await collect(worker);
+    const after = sandbox.metrics().calls;
+    // Manifests and a scan's findings cannot change without a new digest or scan: not read again.
+    expect((after["ecr:BatchGetImage"] ?? 0) - (before["ecr:BatchGetImage"] ?? 0)).toBe(0);
+    expect((after["ecr:DescribeImageScanFindings"] ?? 0) - (before["ecr:DescribeImageScanFindings"] ?? 0)).toBeLessThan((before["ecr:DescribeImageScanFindings"] ?? 0) / 5);
+    // Cost Explorer is read incrementally: far fewer requests than the first run's backfill.
+    expect(second.costExplorerRequests).toBeLessThan(first.costExplorerRequests);
     expect(second.status).toBe("complete");
     // Only the run's bookkeeping of usage types and the forecast are rewritten.
     expect(second.rowsWritten).toBeLessThan(first.rowsWritten / 50);
@@ -127,6 +135,21 @@ describe("collecting the demo organisation", () => {
       `SELECT count(*)::int AS count FROM (SELECT "arn" FROM "Repository" WHERE ${SNAPSHOT} GROUP BY "arn" HAVING count(*) > 1) d`,
     );
     expect(duplicates.count).toBe(0);
+  });
+
+  it("summarises the snapshot for the Overview and Vulnerabilities pages", async () => {
+    const org = sandbox.organization;
+    const repos = org.accounts.filter((a) => a.status === "ACTIVE").flatMap((a) => org.options.regions.flatMap((r) => getRepositories(org, a.id, r)));
+    const summary = (await getSnapshotSummary(first.id))!;
+    expect(summary).toMatchObject({ runId: first.id, status: "complete", repositories: repos.length, registries: org.options.regions.length * org.accounts.filter((a) => a.status === "ACTIVE").length, failedTargets: 0 });
+    expect(summary.images).toBe(repos.reduce((n, repo) => n + getImages(org, repo).length, 0));
+    const [findings] = await sql<{ count: number }>(`SELECT count(*)::int AS count FROM "Finding" WHERE "validTo" IS NULL`);
+    expect(Object.values(summary.findingsBySeverity).reduce((a, b) => a + b, 0)).toBe(findings.count);
+    const worst = await listMostVulnerableRepositories(first.id, 5);
+    expect(worst.length).toBeGreaterThan(0);
+    const rank = (r: (typeof worst)[number]) => [r.counts.CRITICAL ?? 0, r.counts.HIGH ?? 0, r.total];
+    const notBefore = (a: number[], b: number[]) => a[0] > b[0] || (a[0] === b[0] && (a[1] > b[1] || (a[1] === b[1] && a[2] >= b[2])));
+    for (let i = 1; i < worst.length; i++) expect(notBefore(rank(worst[i - 1]), rank(worst[i])), `${worst[i - 1].name} before ${worst[i].name}`).toBe(true);
   });
 
   it("never calls an AWS operation that changes anything", () => {

@@ -7,6 +7,7 @@ import { getAwsAccount, ensureExternalId } from "@/lib/db/aws-accounts";
 import { claimTarget, finishTarget, heartbeatTargets, type TargetRow } from "@/lib/db/collection-targets";
 import { getLatestCostDate, writeCostCollection } from "@/lib/db/cost-writer";
 import { writeRegionCollection } from "@/lib/db/inventory-writer";
+import { getKnownContent } from "@/lib/db/known-content";
 import { getSettings } from "@/lib/db/settings";
 import type { CollectorContext } from "./collector-context";
 
@@ -67,6 +68,7 @@ async function collectRegionTarget(target: TargetRow, context: CollectorContext,
   }
   const externalId = await ensureExternalId();
   const failures: AwsFailure[] = [];
+  const known = await getKnownContent(target.accountId, target.region);
   const collection = await collectRegion({
     accountId: target.accountId,
     region: target.region,
@@ -75,7 +77,7 @@ async function collectRegionTarget(target: TargetRow, context: CollectorContext,
     stats,
     failures,
     concurrency: context.repositoryConcurrency,
-  });
+  }, { known });
   const { rowsWritten } = await writeRegionCollection(target.runId, target.accountId, target.region, collection, { resumed: target.attempts > 1 });
   return { rowsWritten, failures: collection.failures };
 }

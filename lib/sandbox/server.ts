@@ -155,8 +155,6 @@ export async function startSandbox(options: SandboxOptions, { port = 0, host = "
       metrics.total += 1;
 
       const caller: CallerIdentity = identifyCaller(organization, scope.accessKeyId, req.headers["x-amz-security-token"] as string | undefined, new Date(clock()));
-      const targetKey = `${caller.accountId}/${scope.service === "ce" || scope.service === "organizations" ? "global" : scope.region}`;
-      bump((metrics.byTarget[targetKey] ??= {}), key);
       const account = findAccount(organization, caller.accountId);
       if (account && scope.service !== "sts" && !account.regions.includes(scope.region)) {
         // What AWS answers in an opt-in region the account has not enabled (STACK.md, trap 6).
@@ -174,6 +172,9 @@ export async function startSandbox(options: SandboxOptions, { port = 0, host = "
         bump(metrics.throttled, key);
         throw new AwsError("ThrottlingException", "Rate exceeded", 400);
       }
+      // Served (not throttled) calls per target: what a benchmark's lower bound divides by the rates.
+      const targetKey = `${caller.accountId}/${scope.service === "ce" || scope.service === "organizations" ? "global" : scope.region}`;
+      bump((metrics.byTarget[targetKey] ??= {}), key);
       sequence += 1;
       if (options.faults && sequence % 101 === 0) {
         throw new AwsError(service.protocol === "json" ? "ServerException" : "InternalFailure", "We encountered an internal error. Please try again.", 500);
