@@ -55,7 +55,10 @@ const env = {
   AWS_REGION: "us-east-1",
   AWS_EC2_METADATA_DISABLED: "true",
   PORTWATCH_WORKER_CONCURRENCY: values.concurrency,
+  ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
 };
+// As `npx portwatch` runs it (the bin's shebang and the npm scripts pass this flag).
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? "--max-old-space-size=384").split(" ").filter(Boolean);
 
 function status(pid) {
   try {
@@ -66,7 +69,7 @@ function status(pid) {
 }
 
 async function collect() {
-  const child = spawn(process.execPath, [path.join(ROOT, "bin/portwatch.mjs"), "collect", "--config", "/tmp/pw-bench-collect.json"], { cwd: ROOT, env });
+  const child = spawn(process.execPath, [...NODE_FLAGS, path.join(ROOT, "bin/portwatch.mjs"), "collect", "--config", "/tmp/pw-bench-collect.json"], { cwd: ROOT, env });
   let out = "";
   child.stdout.on("data", (d) => (out += d));
   child.stderr.on("data", (d) => (out += d));

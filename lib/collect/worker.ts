@@ -1,7 +1,7 @@
 import PgBoss from "pg-boss";
 import { createCollectionRun } from "@/lib/db/collection-runs";
 import { SYSTEM_ACTOR } from "@/lib/db/audit";
-import { finishRunIfDone, listOrphanedTargets, listQueuedRunIds, listRunsToFinish, type TargetRow } from "@/lib/db/collection-targets";
+import { failAbandonedTargets, finishRunIfDone, listOrphanedTargets, listQueuedRunIds, listRunsToFinish, type TargetRow } from "@/lib/db/collection-targets";
 import { getSettings } from "@/lib/db/settings";
 import { isAppError } from "@/lib/errors";
 import { type CollectorContext, createCollectorContext } from "./collector-context";
@@ -18,6 +18,8 @@ import { workTarget } from "./work-target";
 const TARGET_QUEUE = "portwatch-collect-target";
 const SCHEDULE_QUEUE = "portwatch-collect-schedule";
 const PLAN_INTERVAL_MS = 1500;
+/** A target whose worker died this many times is failed rather than resumed again. */
+const MAX_WORKER_DEATHS = 5;
 
 interface TargetJob {
   runId: number;
@@ -113,6 +115,8 @@ export async function startCollectorWorker(options: WorkerOptions): Promise<Coll
   );
   const recoverTick = setInterval(
     guard("recovering targets", async () => {
+      const abandoned = await failAbandonedTargets(options.heartbeatSeconds * 3, MAX_WORKER_DEATHS);
+      if (abandoned.length) options.log(`worker: gave up on targets of run(s) ${abandoned.map((id) => `#${id}`).join(", ")} whose workers kept stopping`);
       const orphans = await listOrphanedTargets(options.heartbeatSeconds * 3);
       if (orphans.length) {
         options.log(`worker: resuming ${orphans.length} target(s) whose worker stopped`);

@@ -215,6 +215,26 @@ export async function listOrphanedTargets(staleSeconds: number): Promise<TargetR
   return rows;
 }
 
+/**
+ * Targets whose workers died while holding them `maxAttempts` times (a worker killed by the
+ * system for memory, say): failed with the reason instead of being resumed forever.
+ */
+export async function failAbandonedTargets(staleSeconds: number, maxAttempts: number): Promise<number[]> {
+  const { rows } = await getPool().query<{ runId: number }>(
+    `UPDATE "CollectionTarget" SET "status" = 'failed', "finishedAt" = now(), "errorName" = 'WorkerStopped', "errorOperation" = 'portwatch:collect',
+            "error" = 'the worker collecting this target stopped ' || "attempts" || ' times without finishing (killed, or out of memory?); see the worker logs'
+      WHERE "status" = 'running' AND "attempts" >= $2 AND "heartbeatAt" < now() - make_interval(secs => $1)
+      RETURNING "runId"`,
+    [staleSeconds, maxAttempts],
+  );
+  const runIds = [...new Set(rows.map((r) => r.runId))];
+  for (const runId of runIds) {
+    await inTransaction((client) => refreshRunCounters(client, runId));
+    await finishRunIfDone(runId);
+  }
+  return runIds;
+}
+
 /** Running runs with no open target left (a finisher died between its two steps). */
 export async function listRunsToFinish(): Promise<number[]> {
   const { rows } = await getPool().query<{ id: number }>(
