@@ -89,7 +89,8 @@ async function collect() {
   );
   const counts = (await db.query(`SELECT (SELECT count(*) FROM "Image" WHERE "validTo" IS NULL)::int AS images, (SELECT count(*) FROM "Repository" WHERE "validTo" IS NULL)::int AS repositories`)).rows[0];
   await db.end();
-  return { code, run: rows[0], counts, peakMiB: peakKb / 1024, output: out };
+  const failures = out.includes("What could not be read:") ? out.slice(out.indexOf("What could not be read:")).split("\n").slice(1).filter(Boolean) : [];
+  return { code, run: rows[0], counts, peakMiB: peakKb / 1024, output: out, failures };
 }
 
 /** The busiest target's calls at the sandbox's per-operation rates (its burst is free). */
@@ -135,6 +136,7 @@ const report = {
     targetsFailed: first.run.targetsFailed,
     rowsWritten: first.run.rowsWritten,
     peakRssMiB: Math.round(first.peakMiB),
+    failures: first.failures,
   },
   lowerBound: { seconds: Number(bound.seconds.toFixed(2)), busiest: `${bound.target} ${bound.operation} x${bound.calls}` },
   ratio: Number((Number(first.run.seconds) / bound.seconds).toFixed(2)),
@@ -145,6 +147,7 @@ const report = {
     throttled: secondCalls.throttled,
     rowsWritten: second.run.rowsWritten,
     peakRssMiB: Math.round(second.peakMiB),
+    failures: second.failures,
   },
   speedup: Number((Number(first.run.seconds) / Number(second.run.seconds)).toFixed(2)),
 };

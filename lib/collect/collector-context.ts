@@ -21,15 +21,17 @@ export interface CollectorContext {
 
 export function createCollectorContext({ heartbeatSeconds }: { heartbeatSeconds: number }): CollectorContext {
   const byExternalId = new Map<string, RoleSessions>();
+  const limiter = createRateLimiter();
   return {
     workerId: `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`,
-    limiter: createRateLimiter(),
+    limiter,
     heartbeatSeconds,
     repositoryConcurrency: 8,
     sessions(externalId) {
       let sessions = byExternalId.get(externalId);
       if (!sessions) {
-        sessions = createRoleSessions({ externalId });
+        // Paced like every other call: a run starts by assuming a role in every account at once.
+        sessions = createRoleSessions({ externalId, limiter });
         byExternalId.set(externalId, sessions);
       }
       return sessions;
