@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sandboxOptions } from "@/lib/sandbox/options";
 import { type RunningSandbox, startSandbox } from "@/lib/sandbox/server";
 import { emptyStats } from "./clients";
-import { collectCosts, costPeriods, type CostCollection } from "./collect-costs";
+import { collectCosts, costPeriods, type CostCollection, splitPeriod } from "./collect-costs";
 import type { RoleSessions } from "./credentials";
 import { AwsCallError } from "./errors";
 import { memberRoleArn, sandboxClient, sandboxSessions } from "./testing";
@@ -100,5 +100,17 @@ describe("collectCosts", () => {
     const error = await collectCosts({ credentials: sessions.provider(memberRoleArn(sandbox, member)), accountId: member, today, lookbackDays: 7, client: sandboxClient(sandbox) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AwsCallError);
     expect((error as AwsCallError).failure).toMatchObject({ accountId: member, region: "global", service: "ce", operation: "GetCostAndUsage", kind: "access-denied" });
+  });
+});
+
+describe("splitPeriod", () => {
+  it("cuts a period into consecutive slices that cover it exactly", () => {
+    expect(splitPeriod({ Start: "2026-08-30", End: "2026-11-28" }, 31)).toEqual([
+      { Start: "2026-08-30", End: "2026-09-30" },
+      { Start: "2026-09-30", End: "2026-10-31" },
+      { Start: "2026-10-31", End: "2026-11-28" },
+    ]);
+    expect(splitPeriod({ Start: "2026-11-25", End: "2026-11-28" }, 31)).toEqual([{ Start: "2026-11-25", End: "2026-11-28" }]);
+    expect(splitPeriod({ Start: "2026-11-28", End: "2026-11-28" }, 31)).toEqual([]);
   });
 });

@@ -74,6 +74,17 @@ export function costPeriods(options: Pick<CollectCostsOptions, "today" | "lookba
   };
 }
 
+const DAILY_SLICE_DAYS = 31;
+
+/** [Start, End) cut into consecutive slices of at most `days` days (YYYY-MM-DD, End exclusive). */
+export function splitPeriod(period: { Start: string; End: string }, days: number): { Start: string; End: string }[] {
+  const slices: { Start: string; End: string }[] = [];
+  for (let start = Date.parse(`${period.Start}T00:00:00Z`), end = Date.parse(`${period.End}T00:00:00Z`); start < end; start += days * 86_400_000) {
+    slices.push({ Start: isoDay(new Date(start)), End: isoDay(new Date(Math.min(end, start + days * 86_400_000))) });
+  }
+  return slices;
+}
+
 export async function collectCosts(options: CollectCostsOptions): Promise<CostCollection> {
   const stats = options.stats ?? emptyStats();
   const ctx = { accountId: options.accountId ?? "management", region: "global", limiter: options.limiter ?? createRateLimiter(), stats, signal: options.signal };
@@ -174,8 +185,12 @@ export async function collectCosts(options: CollectCostsOptions): Promise<CostCo
   };
 
   try {
+    // One query's pages come one after another, so the biggest (daily, by account) is read in
+    // month slices side by side: its pace is then Cost Explorer's rate, not one round trip at a
+    // time. The client paces Cost Explorer a little under AWS's rate (rate-limit.ts).
+    const slices = splitPeriod(periods.daily, DAILY_SLICE_DAYS);
     const [dailyByAccount, dailyByRegion, monthlyByAccount, monthlyByRegion, discovered, forecast] = await Promise.all([
-      costAndUsage("DAILY", "LINKED_ACCOUNT", periods.daily),
+      Promise.all(slices.map((slice) => costAndUsage("DAILY", "LINKED_ACCOUNT", slice))).then((parts) => parts.flat()),
       costAndUsage("DAILY", "REGION", periods.daily),
       costAndUsage("MONTHLY", "LINKED_ACCOUNT", periods.monthly),
       costAndUsage("MONTHLY", "REGION", periods.monthly),

@@ -18,7 +18,7 @@ function start(acquire: () => Promise<void>, n: number) {
 describe("rateFor", () => {
   it("looks an operation up, then its service, then the default", () => {
     expect(rateFor("111122223333/us-east-1/ecr:DescribeImages", OPERATION_RATES, DEFAULT_RATE)).toEqual({ perSecond: 10, burst: 20 });
-    expect(rateFor("management/global/ce:GetCostAndUsage", OPERATION_RATES, DEFAULT_RATE)).toEqual({ perSecond: 5, burst: 5 });
+    expect(rateFor("management/global/ce:GetCostAndUsage", OPERATION_RATES, DEFAULT_RATE)).toEqual({ perSecond: 4.6, burst: 5 });
     expect(rateFor("111122223333/us-east-1/kms:DescribeKey", OPERATION_RATES, DEFAULT_RATE)).toEqual({ perSecond: 20, burst: 40 });
   });
 });
