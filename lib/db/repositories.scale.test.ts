@@ -35,12 +35,6 @@ beforeAll(async () => {
   await db.$executeRawUnsafe(`ANALYZE "Repository"`);
 }, 120_000);
 
-async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
-  const start = performance.now();
-  const result = await work();
-  return { result, ms: performance.now() - start };
-}
-
 describe("the repository list at 20,000 repositories", () => {
   it("counts the snapshot, not the history", async () => {
     expect(await countRepositories({ runId: 2 })).toBe(REPOSITORIES);
@@ -48,18 +42,15 @@ describe("the repository list at 20,000 repositories", () => {
   });
 
   for (const sort of REPOSITORY_SORTS) {
-    it(`serves a first and a later page by ${sort} quickly`, async () => {
+    // How fast is measured by bench/repositories-page.mjs, not here.
+    it(`serves a first and a later page by ${sort}, 50 rows each, from the snapshot only`, async () => {
       const direction = DEFAULT_DIRECTION[sort];
-      await listRepositories({ runId: 2, sort, direction }); // warm the connection and the plan cache
-      const first = await timed(() => listRepositories({ runId: 2, sort, direction }));
-      expect(first.result.rows).toHaveLength(50);
-      const cursor = decodeRepositoryCursor(first.result.next!, sort, direction)!;
-      const second = await timed(() => listRepositories({ runId: 2, sort, direction, after: cursor }));
-      expect(second.result.rows).toHaveLength(50);
-      expect(second.result.rows[0].arn).not.toBe(first.result.rows[49].arn);
-      // Generous for two shared cores; a query that loaded every row into Node would still be far slower.
-      expect(first.ms).toBeLessThan(1000);
-      expect(second.ms).toBeLessThan(1000);
+      const first = await listRepositories({ runId: 2, sort, direction });
+      expect(first.rows).toHaveLength(50);
+      const cursor = decodeRepositoryCursor(first.next!, sort, direction)!;
+      const second = await listRepositories({ runId: 2, sort, direction, after: cursor });
+      expect(second.rows).toHaveLength(50);
+      expect(new Set([...first.rows, ...second.rows].map((r) => r.arn)).size).toBe(100);
     });
   }
 
