@@ -322,11 +322,10 @@ describe("determinism", () => {
     expect(c).not.toBe(a);
   });
 
-  it("starts the 100-account scale organisation without generating its costs, and answers one account on demand", async () => {
-    const started = performance.now();
+  // Its start-up time is measured by bench/sandbox-scale.mjs, not here.
+  it("answers one account of the 100-account scale organisation on demand", async () => {
     const scale = await startSandbox(sandboxOptions("scale", { seed: 3 }));
     try {
-      expect(performance.now() - started).toBeLessThan(2_000);
       const client = new CostExplorerClient(clientConfig(scale, "us-east-1", await assumeManagementRole(scale, "cost")));
       const account = scale.organization.accounts[42];
       const [page] = await allPages(client, {
