@@ -5,6 +5,7 @@ import { failAbandonedTargets, finishRunIfDone, listOrphanedTargets, listQueuedR
 import { getSettings } from "@/lib/db/settings";
 import { isAppError } from "@/lib/errors";
 import { type CollectorContext, createCollectorContext } from "./collector-context";
+import { accountLimiter } from "./account-limiter";
 import { planRun } from "./plan-run";
 import { workTarget } from "./work-target";
 
@@ -20,10 +21,14 @@ const SCHEDULE_QUEUE = "portwatch-collect-schedule";
 const PLAN_INTERVAL_MS = 1500;
 /** A target whose worker died this many times is failed rather than resumed again. */
 const MAX_WORKER_DEATHS = 5;
+/** An account's regions worked at once by one process: its rate limits are per account and region, some per account. */
+const ACCOUNT_CONCURRENCY = 4;
 
 interface TargetJob {
   runId: number;
   targetId: number;
+  /** Absent in jobs queued before it was added: then no per-account limit applies. */
+  accountId?: string;
 }
 
 export interface CollectorWorker {
@@ -38,6 +43,8 @@ export interface WorkerOptions {
   /** Targets worked at once by this process. */
   concurrency: number;
   heartbeatSeconds: number;
+  /** Targets of one account this process works at once (default 4). */
+  accountConcurrency?: number;
   /** Start runs on the Settings schedule (serve and worker do; `collect` does not). */
   schedule: boolean;
   log: (line: string) => void;
@@ -56,7 +63,9 @@ async function ensureQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queu
 async function sendTargets(boss: PgBoss, targets: TargetRow[]): Promise<void> {
   if (!targets.length) return;
   // The Cost Explorer target is the longest (paced at ~5 requests a second): it goes first.
-  await boss.insert(targets.map((t) => ({ name: TARGET_QUEUE, priority: t.kind === "cost" ? 10 : 0, data: { runId: t.runId, targetId: t.id } satisfies TargetJob })));
+  await boss.insert(
+    targets.map((t) => ({ name: TARGET_QUEUE, priority: t.kind === "cost" ? 10 : 0, data: { runId: t.runId, targetId: t.id, accountId: t.kind === "region" ? t.accountId : undefined } satisfies TargetJob })),
+  );
 }
 
 export async function startCollectorWorker(options: WorkerOptions): Promise<CollectorWorker> {
@@ -83,10 +92,11 @@ export async function startCollectorWorker(options: WorkerOptions): Promise<Coll
     return targets.length;
   };
 
+  const perAccount = accountLimiter(options.accountConcurrency ?? ACCOUNT_CONCURRENCY);
   for (let i = 0; i < options.concurrency; i++) {
     await boss.work<TargetJob>(TARGET_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
       try {
-        await workTarget(job.data.targetId, context);
+        await perAccount(job.data.accountId, () => workTarget(job.data.targetId, context));
       } catch (error) {
         // Not an AWS answer (those are recorded on the target): the database or a bug. The job is
         // retried, and the target's claim lapses so any worker can take it.
