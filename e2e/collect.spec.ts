@@ -7,7 +7,7 @@ import { STATE_DIR, storageState } from "./support/config";
 // connection, collect now, watch the run finish, and read a repository's images. The app talks
 // to the sandbox AWS organisation through the real SDK clients.
 
-const sandbox = JSON.parse(readFileSync(path.join(STATE_DIR, "sandbox.json"), "utf8")) as { accountId: string; roleArn: string; regions: string[] };
+const sandbox = JSON.parse(readFileSync(path.join(STATE_DIR, "sandbox.json"), "utf8")) as { accountId: string; roleArn: string; regions: string[]; managementAccountId: string; externalId: string };
 
 test.use({ storageState: storageState("admin") });
 
@@ -16,6 +16,9 @@ test("an admin adds an account, tests it, collects it and opens a repository's i
   await page.goto("/accounts");
   await expect(page.getByRole("heading", { level: 1, name: "Accounts" })).toBeVisible();
   await expect(page.getByRole("region", { name: "No AWS accounts yet" })).toBeVisible();
+  // The trust policy names who the collector runs as (STS GetCallerIdentity), with the external id.
+  await expect(page.getByTestId("trust-policy")).toContainText(`arn:aws:iam::${sandbox.managementAccountId}:user/portwatch`);
+  await expect(page.getByTestId("trust-policy")).toContainText(sandbox.externalId);
 
   const form = page.getByRole("form", { name: "Add an AWS account" });
   await form.getByLabel("Account id").fill("12345");

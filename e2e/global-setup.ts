@@ -28,7 +28,13 @@ export default async function globalSetup() {
   const member = org.accounts[0];
   await writeFile(
     path.join(STATE_DIR, "sandbox.json"),
-    JSON.stringify({ accountId: member.id, roleArn: `arn:aws:iam::${member.id}:role/${org.memberRoleName}`, regions: org.options.regions }),
+    JSON.stringify({
+      accountId: member.id,
+      roleArn: `arn:aws:iam::${member.id}:role/${org.memberRoleName}`,
+      regions: org.options.regions,
+      managementAccountId: org.managementAccountId,
+      externalId: org.externalId,
+    }),
   );
   const { DATABASE_URL: external, ...base } = process.env;
   const env: NodeJS.ProcessEnv = {

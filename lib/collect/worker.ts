@@ -1,5 +1,7 @@
 import PgBoss from "pg-boss";
+import { collectCallerPrincipal } from "@/lib/aws/caller-identity";
 import { createCollectionRun } from "@/lib/db/collection-runs";
+import { recordPortwatchPrincipal } from "@/lib/db/installation";
 import { SYSTEM_ACTOR } from "@/lib/db/audit";
 import { failAbandonedTargets, finishRunIfDone, listOrphanedTargets, listQueuedRunIds, listRunsToFinish, type TargetRow } from "@/lib/db/collection-targets";
 import { getSettings } from "@/lib/db/settings";
@@ -83,6 +85,15 @@ export async function startCollectorWorker(options: WorkerOptions): Promise<Coll
   // (its targets are resent), so the job's expiry can be generous.
   await ensureQueue(boss, TARGET_QUEUE, { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 3 * 3600 });
   await ensureQueue(boss, SCHEDULE_QUEUE, { retryLimit: 0 });
+
+  // Best effort, not awaited: the Accounts page names this principal in the trust policy.
+  void collectCallerPrincipal()
+    .then((result) =>
+      "principal" in result
+        ? recordPortwatchPrincipal(result.principal)
+        : options.log(`worker: could not tell which AWS principal Portwatch runs as (${result.failure.errorName}: ${result.failure.message}); the trust policy shows a placeholder`),
+    )
+    .catch(() => undefined);
 
   const startRun = async (runId: number): Promise<number> => {
     const targets = await planRun(runId, context);

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { QueryProvider } from "@/components/providers/query-provider";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { getPortwatchPrincipal } from "@/lib/db/installation";
 import { memberPermissionsPolicyJson, memberTrustPolicyJson, PORTWATCH_PRINCIPAL_PLACEHOLDER, permissionsSummary } from "@/lib/accounts/trust-policy";
 import { requirePageRole } from "@/lib/auth/guard";
 import { ensureExternalId, listAwsAccounts } from "@/lib/db/aws-accounts";
@@ -19,8 +20,8 @@ const VIEWERS = ["admin", "security"] as const;
 export default async function AccountsPage() {
   const user = await requirePageRole(VIEWERS);
   const canEdit = user.role === "admin";
-  const [accounts, settings, externalId] = await Promise.all([listAwsAccounts(), getSettings(), ensureExternalId()]);
-  const trustPolicy = memberTrustPolicyJson({ externalId });
+  const [accounts, settings, externalId, principal] = await Promise.all([listAwsAccounts(), getSettings(), ensureExternalId(), getPortwatchPrincipal()]);
+  const trustPolicy = memberTrustPolicyJson({ externalId, principal: principal ?? undefined });
   const views: AccountView[] = accounts.map((a) => ({
     id: a.id,
     name: a.name,
@@ -71,10 +72,17 @@ export default async function AccountsPage() {
           </dd>
         </dl>
         <h3>Trust policy</h3>
-        <p className="muted small">
-          Replace <code>{PORTWATCH_PRINCIPAL_PLACEHOLDER}</code> with the account (or the role) whose credentials Portwatch
-          runs with.
-        </p>
+        {principal ? (
+          <p className="muted small">
+            It trusts <code>{principal}</code>: who Portwatch&apos;s collector runs as, according to STS GetCallerIdentity when
+            a worker last started.
+          </p>
+        ) : (
+          <p className="muted small">
+            Replace <code>{PORTWATCH_PRINCIPAL_PLACEHOLDER}</code> with the account (or the role) whose credentials Portwatch
+            runs with (no worker has been able to ask STS yet).
+          </p>
+        )}
         <pre className="code-block" data-testid="trust-policy">
           {trustPolicy}
         </pre>
