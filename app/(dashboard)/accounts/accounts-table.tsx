@@ -102,7 +102,7 @@ export function AccountsTable({
           {accounts.map((account) => (
             <Fragment key={account.id}>
               <tr data-testid={`account-${account.id}`}>
-                <td>
+                <td className="wrap-cell">
                   <span className="mono">{account.id}</span>
                   <div className="mono small muted">{account.roleArn}</div>
                 </td>
@@ -121,7 +121,7 @@ export function AccountsTable({
                   {account.enabled ? "enabled" : <span className="muted">disabled</span>}
                   {account.orgStatus && account.orgStatus !== "ACTIVE" ? <div className="small muted">Organizations: {account.orgStatus}</div> : null}
                 </td>
-                <td>
+                <td className="wrap-cell">
                   <ConnectionTestCell accountId={account.id} initial={account.lastTest} canTest={canTest} />
                 </td>
                 {canEdit ? (
