@@ -2,6 +2,7 @@ import PgBoss from "pg-boss";
 import { collectCallerPrincipal } from "@/lib/aws/caller-identity";
 import { createCollectionRun } from "@/lib/db/collection-runs";
 import { recordPortwatchPrincipal } from "@/lib/db/installation";
+import { pruneSupersededVersions } from "@/lib/db/inventory-retention";
 import { SYSTEM_ACTOR } from "@/lib/db/audit";
 import { failAbandonedTargets, finishRunIfDone, listOrphanedTargets, listQueuedRunIds, listRunsToFinish, type TargetRow } from "@/lib/db/collection-targets";
 import { getSettings } from "@/lib/db/settings";
@@ -25,6 +26,9 @@ const PLAN_INTERVAL_MS = 1500;
 const MAX_WORKER_DEATHS = 5;
 /** An account's regions worked at once by one process: its rate limits are per account and region, some per account. */
 const ACCOUNT_CONCURRENCY = 4;
+/** Days superseded inventory versions are kept (any snapshot in the window stays readable). */
+const HISTORY_DAYS = 90;
+const PRUNE_EVERY_MS = 3_600_000;
 
 interface TargetJob {
   runId: number;
@@ -135,6 +139,7 @@ export async function startCollectorWorker(options: WorkerOptions): Promise<Coll
     }),
     PLAN_INTERVAL_MS,
   );
+  let lastPrune = 0;
   const recoverTick = setInterval(
     guard("recovering targets", async () => {
       const abandoned = await failAbandonedTargets(options.heartbeatSeconds * 3, MAX_WORKER_DEATHS);
@@ -145,6 +150,11 @@ export async function startCollectorWorker(options: WorkerOptions): Promise<Coll
         await sendTargets(boss, orphans);
       }
       for (const runId of await listRunsToFinish()) await finishRunIfDone(runId);
+      if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
+        lastPrune = Date.now();
+        const removed = await pruneSupersededVersions(HISTORY_DAYS);
+        if (removed) options.log(`worker: removed ${removed} inventory version(s) superseded more than ${HISTORY_DAYS} days ago`);
+      }
     }),
     options.heartbeatSeconds * 1000,
   );
