@@ -1,22 +1,9 @@
-import pg from "pg";
-import { connectDatabase, disconnectDb, getDb } from "@/lib/db/client";
-import { migrate } from "@/lib/db/migrate";
+import { disconnectDb, getDb } from "@/lib/db/client";
 import { countRepositories, listRepositories } from "@/lib/db/repositories";
 import { DEFAULT_DIRECTION, decodeRepositoryCursor, REPOSITORY_SORTS } from "@/lib/db/repository-list-params";
+import { createBenchDatabase } from "./bench-database";
 
-const adminUrl = process.env.DATABASE_URL ?? "postgresql://root@127.0.0.1:5432/test";
-const name = "portwatch_bench_repositories";
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
-await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-await admin(`CREATE DATABASE ${name}`);
-const url = new URL(adminUrl);
-url.pathname = `/${name}`;
-await migrate(url.toString());
-connectDatabase(url.toString());
+const database = await createBenchDatabase("portwatch_bench_repositories");
 const db = getDb();
 await db.collectionRun.createMany({ data: [1, 2].map((id) => ({ id, status: "complete" as const, trigger: "cli" as const, requestedBy: "cli" })) });
 for (const [validFrom, validTo] of [[1, 2], [2, null]] as const) {
@@ -55,4 +42,4 @@ for (const sort of REPOSITORY_SORTS) {
   console.log(`| eleventh page by ${sort} | ${(await median(() => listRepositories({ runId: 2, sort, direction, after: cursor }))).toFixed(1)} ms |`);
 }
 await disconnectDb();
-await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+await database.drop();

@@ -1,24 +1,11 @@
-import pg from "pg";
 import type { RegionCollection } from "@/lib/aws/collect-region";
 import type { ImageRecord } from "@/lib/aws/types";
-import { connectDatabase, disconnectDb } from "@/lib/db/client";
+import { disconnectDb } from "@/lib/db/client";
 import { writeRegionCollection } from "@/lib/db/inventory-writer";
-import { migrate } from "@/lib/db/migrate";
 import { closePool } from "@/lib/db/pool";
+import { createBenchDatabase } from "./bench-database";
 
-const adminUrl = process.env.DATABASE_URL ?? "postgresql://root@127.0.0.1:5432/test";
-const name = "portwatch_bench_write";
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
-await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-await admin(`CREATE DATABASE ${name}`);
-const url = new URL(adminUrl);
-url.pathname = `/${name}`;
-await migrate(url.toString());
-connectDatabase(url.toString());
+const database = await createBenchDatabase("portwatch_bench_write");
 
 const REPOS = 400;
 const IMAGES = 500;
@@ -76,4 +63,4 @@ await timed("10% of images changed", 3, collection(10));
 console.log(`peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
 await closePool();
 await disconnectDb();
-await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+await database.drop();

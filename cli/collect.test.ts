@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -6,34 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sandboxOptions } from "@/lib/sandbox/options";
 import { accountsConfig } from "@/lib/sandbox/organization";
 import { type RunningSandbox, startSandbox } from "@/lib/sandbox/server";
+import { portwatch } from "@/test/cli";
 import { awsEnvironment } from "@/test/collector";
 import { createTestDatabase } from "@/test/database";
 
 // `portwatch collect` as a user runs it: a real process, the accounts config file, the SDK's
 // own environment variables pointing at the sandbox, and the exit status scripts rely on.
-
-const ROOT = path.resolve(import.meta.dirname, "..");
-const BIN = path.join(ROOT, "bin", "portwatch.mjs");
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function portwatch(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 let dir: string;
 let demo: RunningSandbox;

@@ -1,39 +1,14 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { withTestDatabase } from "@/test/database";
+import { type CliRun, portwatch, ROOT } from "@/test/cli";
 import { freePort } from "@/test/pg-server";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
-const BIN = path.join(ROOT, "bin", "portwatch.mjs");
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real command as a user would, with only the variables given (plus PATH and HOME). */
-function portwatch(args: string[], env: Record<string, string> = {}, stdin?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.stdin.end(stdin ?? "");
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 /** The CLI's contract for bad input: exit 1 and exactly one line on stderr, no stack trace. */
-function expectOneLineError(run: Run, pattern: RegExp) {
+function expectOneLineError(run: CliRun, pattern: RegExp) {
   expect(run.code).toBe(1);
   const lines = run.stderr.trim().split("\n");
   expect(lines).toHaveLength(1);
@@ -48,7 +23,7 @@ describe("portwatch command", () => {
   it("lists its commands, and each command has --help", async () => {
     const help = await portwatch(["--help"]);
     expect(help.code).toBe(0);
-    for (const command of ["demo", "serve", "migrate", "users", "sandbox"]) {
+    for (const command of ["demo", "serve", "worker", "collect", "migrate", "users", "sandbox"]) {
       expect(help.stdout).toContain(command);
       const sub = await portwatch([command, "--help"], { DATABASE_URL: "not even a url" });
       expect(sub.code, command).toBe(0);

@@ -3,10 +3,10 @@ import { z } from "zod";
 import {
   costExplorerConfigSchema,
   organizationsConfigSchema,
+  regionListSchema,
   trustedAccountsSchema,
   vulnerabilityThresholdSchema,
 } from "./accounts/config-schema";
-import { isAwsRegion } from "./regions";
 
 // cron-parser is CommonJS: its functions are reached through the default export under Node's ESM loader (the CLI).
 const { parseExpression } = cronParser;
@@ -53,20 +53,7 @@ export const SETTINGS = {
   defaultRegions: {
     label: "Default regions",
     help: "Regions collected for accounts that do not list their own.",
-    schema: z
-      .array(z.string().trim())
-      .superRefine((regions, ctx) => {
-        const unknown = regions.filter((region) => !isAwsRegion(region));
-        if (unknown.length) {
-          ctx.addIssue({
-            code: "custom",
-            message: `${unknown.map((r) => `"${r.slice(0, 40)}"`).join(", ")} ${unknown.length === 1 ? "is not a known AWS region" : "are not known AWS regions"}`,
-          });
-        }
-      })
-      .min(1, "must list at least one region")
-      .max(40, "must list at most 40 regions")
-      .transform((regions) => [...new Set(regions)]),
+    schema: regionListSchema.refine((regions) => regions.length > 0, "must list at least one region"),
     default: ["us-east-1"],
   },
   collectSchedule: {
