@@ -102,11 +102,11 @@ export async function getCollectionRun(id: number): Promise<RunSummary | null> {
 }
 
 /** The queued or running run, if any (createCollectionRun allows at most one). */
-export async function getActiveCollectionRun(): Promise<{ id: number; status: RunStatus } | null> {
+export async function getActiveCollectionRun(): Promise<{ id: number; status: RunStatus; createdAt: Date } | null> {
   return getDb().collectionRun.findFirst({
     where: { status: { in: [...ACTIVE_RUN_STATUSES] } },
     orderBy: { id: "desc" },
-    select: { id: true, status: true },
+    select: { id: true, status: true, createdAt: true },
   });
 }
 

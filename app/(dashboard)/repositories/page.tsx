@@ -37,8 +37,10 @@ function scanText(row: RepositoryListRow): string {
 export default async function RepositoriesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePageRole(ANY_ROLE);
   const [params, visibleRunId, active] = await Promise.all([searchParams.then(parseRepositoryListParams), getVisibleRunId(), getActiveCollectionRun()]);
+  // When this page was read, for how long a queued run has waited (a server render is a snapshot).
+  const renderedAt = new Date().getTime();
   const header = <PageHeader title="Repositories" description="Every ECR repository across accounts and regions, with its configuration and images." />;
-  const notice = active ? <ActiveRunNotice runId={active.id} status={active.status} visibleRunId={visibleRunId} /> : null;
+  const notice = active ? <ActiveRunNotice runId={active.id} status={active.status} visibleRunId={visibleRunId} createdAt={active.createdAt} now={renderedAt} /> : null;
 
   if (visibleRunId === null) {
     return (

@@ -34,6 +34,8 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   const before = parseRunId(params.before) ?? undefined;
   const after = before === undefined ? (parseRunId(params.after) ?? undefined) : undefined;
   const [page, active, visibleRunId] = await Promise.all([listCollectionRuns({ limit: PAGE_SIZE, before, after }), getActiveCollectionRun(), getVisibleRunId()]);
+  // When this page was read, for how long a queued run has waited (a server render is a snapshot).
+  const renderedAt = new Date().getTime();
   const canCollect = COLLECTORS.includes(user.role);
   const firstPage = before === undefined && after === undefined;
 
@@ -45,7 +47,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
           <CollectNowButton />
         </section>
       ) : null}
-      {active ? <ActiveRunNotice runId={active.id} status={active.status} visibleRunId={visibleRunId} /> : null}
+      {active ? <ActiveRunNotice runId={active.id} status={active.status} visibleRunId={visibleRunId} createdAt={active.createdAt} now={renderedAt} /> : null}
       {page.runs.length === 0 && firstPage ? (
         <EmptyState title="No collection has run yet">
           <p>

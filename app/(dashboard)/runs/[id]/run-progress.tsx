@@ -65,7 +65,7 @@ export function RunProgress({ initial }: { initial: RunDetailJson }) {
 
   return (
     <>
-      {isActive(run.status) ? <ActiveRunNotice runId={run.id} status={run.status} visibleRunId={visibleRunId} /> : null}
+      {isActive(run.status) ? <ActiveRunNotice runId={run.id} status={run.status} visibleRunId={visibleRunId} createdAt={run.createdAt} now={query.dataUpdatedAt || Date.parse(String(run.createdAt))} /> : null}
       {query.isRefetchError ? (
         <p className="form-error" role="status">
           Could not refresh the progress: {query.error.message}. Retrying.
