@@ -21,7 +21,7 @@ let worker: CollectorWorker | undefined;
 
 beforeAll(async () => {
   // Slow answers, so the run is still going when the worker is killed.
-  sandbox = await startSandbox(sandboxOptions("demo", { latencyMs: 25 }));
+  sandbox = await startSandbox(sandboxOptions("demo", { latencyMs: 40 }));
   pointSdkAt(sandbox);
   await configureSandboxAccounts(sandbox);
 });
@@ -53,27 +53,33 @@ describe("a worker killed mid-run", () => {
     const exited = new Promise((resolve) => child.once("exit", resolve));
 
     const { runId } = await createCollectionRun({ trigger: "cli", actor: { id: null, email: "test" } });
+    // Killed while it holds a target, after it has finished a few.
     const deadline = Date.now() + 60_000;
     for (;;) {
       const progress = await getRunProgress(runId);
-      if (progress && progress.targetsDone >= 3) break;
+      const [held] = await sql<{ count: number }>(`SELECT count(*)::int AS count FROM "CollectionTarget" WHERE "runId" = $1 AND "status" = 'running'`, [runId]);
+      if (progress && progress.targetsDone >= 3 && held.count > 0) break;
       if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the worker made no progress: ${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
     child.kill("SIGKILL");
     await exited;
     const atKill = (await getRunProgress(runId))!;
     expect(atKill.status).toBe("running");
     expect(atKill.targetsDone).toBeLessThan(atKill.targetsTotal);
+    // What the dead worker held (nothing can change them now that it is gone).
+    const orphans = (await sql<{ id: number }>(`SELECT "id" FROM "CollectionTarget" WHERE "runId" = $1 AND "status" = 'running' ORDER BY "id"`, [runId])).map((t) => t.id);
+    expect(orphans.length).toBeGreaterThan(0);
 
     worker = await startTestWorker(db.url(), 1);
     const finished = await waitForRun(runId, 90_000);
     expect(finished.status).toBe("complete");
     expect(finished.targetsDone).toBe(finished.targetsTotal);
 
-    // The targets the dead worker held were claimed again.
-    const [resumed] = await sql<{ count: number }>(`SELECT count(*)::int AS count FROM "CollectionTarget" WHERE "runId" = $1 AND "attempts" > 1`, [runId]);
-    expect(resumed.count).toBeGreaterThan(0);
+    // The targets the dead worker held were claimed again and finished.
+    const resumed = await sql<{ id: number; attempts: number; status: string }>(`SELECT "id", "attempts", "status"::text FROM "CollectionTarget" WHERE "id" = ANY($1::int4[]) ORDER BY "id"`, [orphans]);
+    expect(resumed).toEqual(orphans.map((id) => ({ id, attempts: expect.any(Number), status: "done" })));
+    for (const target of resumed) expect(target.attempts).toBeGreaterThan(1);
 
     // Exactly the organisation's inventory, each row once.
     const org = sandbox.organization;

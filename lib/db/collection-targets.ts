@@ -100,6 +100,8 @@ export interface TargetOutcome {
  */
 export async function finishTarget(target: TargetRow, workerId: string, outcome: TargetOutcome): Promise<boolean> {
   const finished = await inTransaction(async (client) => {
+    // Finishers of one run take turns: each recount then sees the targets finished before it.
+    await client.query(`SELECT 1 FROM "CollectionRun" WHERE "id" = $1 FOR UPDATE`, [target.runId]);
     const { rowCount } = await client.query(
       `UPDATE "CollectionTarget"
           SET "status" = $3::"TargetStatus", "finishedAt" = now(), "calls" = "calls" + $4, "throttled" = "throttled" + $5, "failedCalls" = "failedCalls" + $6,
@@ -179,6 +181,8 @@ async function refreshRunCounters(client: PoolClient, runId: number): Promise<vo
  * partial when some target or call failed, failed when no target was collected.
  */
 export async function finishRunIfDone(runId: number): Promise<string | null> {
+  // The counters too, from every committed target (a finisher that raced another may have counted short).
+  await inTransaction((client) => refreshRunCounters(client, runId));
   const { rows } = await getPool().query<{ status: string }>(
     `UPDATE "CollectionRun" r SET "finishedAt" = now(), "status" = (CASE
         WHEN s.total > 0 AND s.failed = s.total THEN 'failed'

