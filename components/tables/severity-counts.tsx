@@ -1,12 +1,9 @@
-const ORDER = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED"];
-const rank = (severity: string) => (ORDER.includes(severity) ? ORDER.indexOf(severity) : ORDER.length);
+import { bySeverity } from "@/lib/severity";
 
 /** An image's finding counts per severity, most severe first ("C 2 H 5"); zero counts are left out. */
 export function SeverityCounts({ counts }: { counts: Record<string, number> | null }) {
   if (!counts) return null;
-  const entries = Object.entries(counts)
-    .filter(([, n]) => typeof n === "number" && n > 0)
-    .sort(([a], [b]) => rank(a) - rank(b));
+  const entries = bySeverity(counts);
   if (entries.length === 0) return <span className="muted">no findings</span>;
   return (
     <span className="severity-counts">

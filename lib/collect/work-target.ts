@@ -1,4 +1,4 @@
-import { collectCosts } from "@/lib/aws/collect-costs";
+import { collectCosts, isoDay } from "@/lib/aws/collect-costs";
 import { collectRegion } from "@/lib/aws/collect-region";
 import { emptyStats } from "@/lib/aws/clients";
 import { isAwsCallError } from "@/lib/aws/errors";
@@ -80,10 +80,6 @@ async function collectRegionTarget(target: TargetRow, context: CollectorContext,
   }, { known });
   const { rowsWritten } = await writeRegionCollection(target.runId, target.accountId, target.region, collection, { resumed: target.attempts > 1 });
   return { rowsWritten, failures: collection.failures };
-}
-
-function isoDay(date: Date): string {
-  return date.toISOString().slice(0, 10);
 }
 
 async function collectCostTarget(target: TargetRow, context: CollectorContext, stats: CallStats): Promise<{ rowsWritten: number; failures: AwsFailure[] }> {

@@ -78,6 +78,9 @@ const EXTERNAL_ID_KEY = "externalId";
  * the first insert wins and both read the stored one.
  */
 export async function ensureExternalId(): Promise<string> {
+  // Read first: every collected target asks, and only the first start has to write.
+  const existing = await getExternalId();
+  if (existing) return existing;
   const db = getDb();
   await db.setting.createMany({ data: [{ key: EXTERNAL_ID_KEY, value: generateExternalId() }], skipDuplicates: true });
   const row = await db.setting.findUniqueOrThrow({ where: { key: EXTERNAL_ID_KEY }, select: { value: true } });

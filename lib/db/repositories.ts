@@ -8,6 +8,8 @@ import {
   type RepositorySort,
   type SortDirection,
 } from "./repository-list-params";
+import type { FindingRecord } from "@/lib/aws/types";
+import { SEVERITY_ORDER } from "@/lib/severity";
 import { inSnapshot, inSnapshotSql } from "./snapshot";
 
 /**
@@ -407,20 +409,8 @@ export async function listRepositoryImages({
   };
 }
 
-export const SEVERITY_ORDER = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED"] as const;
-
-export interface RepositoryFindingRow {
-  imageDigest: string;
-  key: string;
-  name: string;
-  severity: string;
-  packageName: string | null;
-  packageVersion: string | null;
-  fixedInVersion: string | null;
-  uri: string | null;
-  score: number | null;
-  source: string;
-}
+/** A stored finding as the detail page lists it: the collector's record, with where it came from. */
+export type RepositoryFindingRow = Omit<FindingRecord, "description"> & { imageDigest: string; source: string };
 
 /**
  * The findings the snapshot holds for the repository: the scan of its latest scannable image.

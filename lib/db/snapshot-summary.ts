@@ -1,5 +1,6 @@
 import "server-only";
 import { getPool } from "./pool";
+import { inSnapshotSql } from "./snapshot";
 
 /** Counts over one run's snapshot for the Overview and Vulnerabilities pages. */
 
@@ -18,7 +19,7 @@ export interface SnapshotSummary {
   findingsBySeverity: Record<string, number>;
 }
 
-const SNAPSHOT = (alias: string) => `${alias}."validFrom" <= $1 AND (${alias}."validTo" IS NULL OR ${alias}."validTo" > $1)`;
+const SNAPSHOT = (alias: string) => inSnapshotSql(alias, "$1");
 
 export async function getSnapshotSummary(runId: number): Promise<SnapshotSummary | null> {
   const pool = getPool();
@@ -52,8 +53,6 @@ export interface RepositoryVulnerabilities {
   total: number;
 }
 
-const SEVERITY_ORDER = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED"];
-
 /** Repositories whose latest scanned image has findings, worst first. */
 export async function listMostVulnerableRepositories(runId: number, limit = 50): Promise<RepositoryVulnerabilities[]> {
   const { rows } = await getPool().query<{ arn: string; accountId: string; region: string; name: string; imageDigest: string; counts: Record<string, number>; total: number }>(
@@ -67,8 +66,4 @@ export async function listMostVulnerableRepositories(runId: number, limit = 50):
     [runId, limit],
   );
   return rows.map(({ arn, accountId, region, name, imageDigest, counts, total }) => ({ arn, accountId, region, name, imageDigest, counts, total }));
-}
-
-export function sortedSeverities(counts: Record<string, number>): [string, number][] {
-  return Object.entries(counts).sort(([a], [b]) => (SEVERITY_ORDER.indexOf(a) + 99) % 99 - ((SEVERITY_ORDER.indexOf(b) + 99) % 99));
 }

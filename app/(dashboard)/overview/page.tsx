@@ -6,7 +6,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requirePageRole } from "@/lib/auth/guard";
 import { ANY_ROLE } from "@/lib/auth/roles";
 import { countAwsAccounts } from "@/lib/db/aws-accounts";
-import { getSnapshotSummary, sortedSeverities } from "@/lib/db/snapshot-summary";
+import { getSnapshotSummary } from "@/lib/db/snapshot-summary";
+import { bySeverity } from "@/lib/severity";
 import { getVisibleRunId } from "@/lib/db/snapshot";
 
 export const metadata: Metadata = { title: "Overview" };
@@ -37,7 +38,7 @@ export default async function OverviewPage() {
           <p>
             Findings in the latest scanned images:{" "}
             {Object.keys(summary.findingsBySeverity).length
-              ? sortedSeverities(summary.findingsBySeverity)
+              ? bySeverity(summary.findingsBySeverity)
                   .map(([severity, count]) => `${formatCount(count)} ${severity.toLowerCase()}`)
                   .join(", ")
               : "none"}

@@ -1,12 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { formatCount, shortDigest } from "@/components/tables/format";
+import { SeverityCounts } from "@/components/tables/severity-counts";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageRole } from "@/lib/auth/guard";
 import { ANY_ROLE } from "@/lib/auth/roles";
 import { repositoryHref } from "@/lib/db/repository-list-params";
-import { getSnapshotSummary, listMostVulnerableRepositories, sortedSeverities } from "@/lib/db/snapshot-summary";
+import { getSnapshotSummary, listMostVulnerableRepositories } from "@/lib/db/snapshot-summary";
+import { bySeverity } from "@/lib/severity";
 import { getVisibleRunId } from "@/lib/db/snapshot";
 
 export const metadata: Metadata = { title: "Vulnerabilities" };
@@ -30,7 +32,7 @@ export default async function VulnerabilitiesPage() {
         <>
           <p>
             As collected by run <Link href={`/runs/${summary.runId}`}>#{summary.runId}</Link>:{" "}
-            {sortedSeverities(summary.findingsBySeverity)
+            {bySeverity(summary.findingsBySeverity)
               .map(([severity, count]) => `${formatCount(count)} ${severity.toLowerCase()}`)
               .join(", ")}
             .
@@ -57,9 +59,7 @@ export default async function VulnerabilitiesPage() {
                     <td>{r.region}</td>
                     <td className="mono">{shortDigest(r.imageDigest)}</td>
                     <td>
-                      {sortedSeverities(r.counts)
-                        .map(([severity, count]) => `${count} ${severity.toLowerCase()}`)
-                        .join(", ")}
+                      <SeverityCounts counts={r.counts} />
                     </td>
                   </tr>
                 ))}
