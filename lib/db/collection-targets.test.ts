@@ -50,4 +50,24 @@ describe("sharing a run's targets between workers", () => {
     expect(target.error).toMatch(/stopped 5 times/);
     expect((await getRunProgress(runId))!.status).toBe("failed");
   });
+
+  it("never shows a finished run with fewer targets done than it has, however its targets race to finish", { timeout: 60_000 }, async () => {
+    for (let round = 0; round < 5; round++) {
+      const { runId, targets } = await runWithTargets(16);
+      const claimed = await Promise.all(targets.map((t) => claimTarget(t.id, "worker-1", 30)));
+      let finishing = true;
+      const seen: { status: string; targetsDone: number }[] = [];
+      const watch = (async () => {
+        while (finishing) {
+          const p = (await getRunProgress(runId))!;
+          if (p.status !== "running") seen.push(p);
+        }
+      })();
+      await Promise.all(claimed.map((t) => finishTarget(t!, "worker-1", { status: "done", stats, rowsWritten: 1, failures: [] })));
+      finishing = false;
+      await watch;
+      seen.push((await getRunProgress(runId))!);
+      expect(seen.filter((p) => p.status !== "complete" || p.targetsDone !== 16)).toEqual([]);
+    }
+  });
 });

@@ -181,24 +181,28 @@ async function refreshRunCounters(client: PoolClient, runId: number): Promise<vo
  * partial when some target or call failed, failed when no target was collected.
  */
 export async function finishRunIfDone(runId: number): Promise<string | null> {
-  // The counters too, from every committed target (a finisher that raced another may have counted short).
-  await inTransaction((client) => refreshRunCounters(client, runId));
-  const { rows } = await getPool().query<{ status: string }>(
-    `UPDATE "CollectionRun" r SET "finishedAt" = now(), "status" = (CASE
-        WHEN s.total > 0 AND s.failed = s.total THEN 'failed'
-        WHEN s.failed > 0 OR s.errors > 0 THEN 'partial'
-        ELSE 'complete' END)::"RunStatus",
-        "error" = CASE WHEN s.total > 0 AND s.failed = s.total THEN 'every target failed; see the targets for the reasons' ELSE r."error" END
-       FROM (SELECT count(*)::int AS total,
-                    count(*) FILTER (WHERE "status" = 'failed')::int AS failed,
-                    count(*) FILTER (WHERE "status" IN ('pending', 'running'))::int AS open,
-                    (SELECT count(*)::int FROM "CollectionError" e WHERE e."runId" = $1) AS errors
-               FROM "CollectionTarget" WHERE "runId" = $1) s
-      WHERE r."id" = $1 AND r."status" = 'running' AND s.open = 0 AND s.total > 0
-      RETURNING r."status"`,
-    [runId],
-  );
-  return rows[0]?.status ?? null;
+  return inTransaction(async (client) => {
+    // The run row's lock first: every statement after it sees every finisher that committed
+    // before, so the counters written here are never short of the status decided here.
+    await client.query(`SELECT 1 FROM "CollectionRun" WHERE "id" = $1 FOR UPDATE`, [runId]);
+    await refreshRunCounters(client, runId);
+    const { rows } = await client.query<{ status: string }>(
+      `UPDATE "CollectionRun" r SET "finishedAt" = now(), "status" = (CASE
+          WHEN s.total > 0 AND s.failed = s.total THEN 'failed'
+          WHEN s.failed > 0 OR s.errors > 0 THEN 'partial'
+          ELSE 'complete' END)::"RunStatus",
+          "error" = CASE WHEN s.total > 0 AND s.failed = s.total THEN 'every target failed; see the targets for the reasons' ELSE r."error" END
+         FROM (SELECT count(*)::int AS total,
+                      count(*) FILTER (WHERE "status" = 'failed')::int AS failed,
+                      count(*) FILTER (WHERE "status" IN ('pending', 'running'))::int AS open,
+                      (SELECT count(*)::int FROM "CollectionError" e WHERE e."runId" = $1) AS errors
+                 FROM "CollectionTarget" WHERE "runId" = $1) s
+        WHERE r."id" = $1 AND r."status" = 'running' AND s.open = 0 AND s.total > 0
+        RETURNING r."status"`,
+      [runId],
+    );
+    return rows[0]?.status ?? null;
+  });
 }
 
 /**
@@ -232,10 +236,7 @@ export async function failAbandonedTargets(staleSeconds: number, maxAttempts: nu
     [staleSeconds, maxAttempts],
   );
   const runIds = [...new Set(rows.map((r) => r.runId))];
-  for (const runId of runIds) {
-    await inTransaction((client) => refreshRunCounters(client, runId));
-    await finishRunIfDone(runId);
-  }
+  for (const runId of runIds) await finishRunIfDone(runId);
   return runIds;
 }
 
