@@ -7,9 +7,78 @@ import {
   trustedAccountsSchema,
   vulnerabilityThresholdSchema,
 } from "./accounts/config-schema";
+import { type ComplianceSettings, DEFAULT_COMPLIANCE_SETTINGS } from "./compliance/types";
 
 // cron-parser is CommonJS: its functions are reached through the default export under Node's ESM loader (the CLI).
 const { parseExpression } = cronParser;
+
+const GIB = 1024 ** 3;
+const wildcardList = z
+  .array(z.string().trim().min(1, "must not be empty").max(128, "must be at most 128 characters").regex(/^[A-Za-z0-9._\/*-]+$/, "may hold letters, digits, . _ - / and *"))
+  .max(20, "must list at most 20 patterns");
+
+/** The thresholds the checks read (spec/CONTROLS.md gives the defaults). Sizes in GiB, money in USD. */
+export const complianceThresholdsSchema = z
+  .object({
+    scanStalenessDays: z.number().int().min(1, "must be at least 1 day").max(365, "must be at most 365 days"),
+    exclusionsFailImmutability: z.boolean(),
+    lifecycleUntaggedDays: z.number().int().min(1, "must be at least 1 day").max(365, "must be at most 365 days"),
+    lifecycleMaxTaggedImages: z.number().int().min(1, "must be at least 1").max(10_000, "must be at most 10000"),
+    allowedKmsKeys: z.array(z.string().regex(/^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, "must be KMS key ARNs (arn:aws:kms:<region>:<account>:key/<id>)")).max(100, "must list at most 100 keys"),
+    maxImageGiB: z.number().positive("must be more than 0").max(1000, "must be at most 1000 GiB"),
+    maxImageLayers: z.number().int().min(1, "must be at least 1").max(1000, "must be at most 1000"),
+    staleImageDays: z.number().int().min(1, "must be at least 1 day").max(3650, "must be at most 3650 days"),
+    maxStaleGiB: z.number().min(0, "must not be negative").max(100_000, "must be at most 100000 GiB"),
+    maxCrossRegionTransferUsd: z.number().min(0, "must not be negative").max(1_000_000, "must be at most 1000000"),
+    crossRegionTransferDays: z.number().int().min(1, "must be at least 1 day").max(90, "must be at most 90 days"),
+    storagePricePerGbMonth: z.number().positive("must be more than 0").max(10, "must be at most 10"),
+    environmentTagKey: z.string().trim().min(1, "must not be empty").max(128, "must be at most 128 characters"),
+    prodNamePatterns: wildcardList,
+    devNamePatterns: wildcardList,
+  })
+  .strict();
+export type ComplianceThresholds = z.output<typeof complianceThresholdsSchema>;
+
+const d = DEFAULT_COMPLIANCE_SETTINGS;
+export const DEFAULT_COMPLIANCE_THRESHOLDS: ComplianceThresholds = {
+  scanStalenessDays: d.scanStalenessDays,
+  exclusionsFailImmutability: d.exclusionsFailImmutability,
+  lifecycleUntaggedDays: d.lifecycleUntaggedDays,
+  lifecycleMaxTaggedImages: d.lifecycleMaxTaggedImages,
+  allowedKmsKeys: d.allowedKmsKeys,
+  maxImageGiB: d.maxImageBytes / GIB,
+  maxImageLayers: d.maxImageLayers,
+  staleImageDays: d.staleImageDays,
+  maxStaleGiB: d.maxStaleBytes / GIB,
+  maxCrossRegionTransferUsd: d.maxCrossRegionTransferUsd,
+  crossRegionTransferDays: d.crossRegionTransferDays,
+  storagePricePerGbMonth: d.storagePricePerGbMonth,
+  environmentTagKey: d.environment.tagKey,
+  prodNamePatterns: d.environment.prodNamePatterns,
+  devNamePatterns: d.environment.devNamePatterns,
+};
+
+/** The checks' settings from the stored ones. */
+export function toComplianceSettings(settings: Pick<Settings, "complianceThresholds" | "vulnerabilityThreshold" | "trustedAccounts">): ComplianceSettings {
+  const t = settings.complianceThresholds;
+  return {
+    vulnerabilityThreshold: settings.vulnerabilityThreshold,
+    trustedAccounts: settings.trustedAccounts,
+    scanStalenessDays: t.scanStalenessDays,
+    exclusionsFailImmutability: t.exclusionsFailImmutability,
+    lifecycleUntaggedDays: t.lifecycleUntaggedDays,
+    lifecycleMaxTaggedImages: t.lifecycleMaxTaggedImages,
+    allowedKmsKeys: t.allowedKmsKeys,
+    maxImageBytes: Math.round(t.maxImageGiB * GIB),
+    maxImageLayers: t.maxImageLayers,
+    staleImageDays: t.staleImageDays,
+    maxStaleBytes: Math.round(t.maxStaleGiB * GIB),
+    maxCrossRegionTransferUsd: t.maxCrossRegionTransferUsd,
+    crossRegionTransferDays: t.crossRegionTransferDays,
+    storagePricePerGbMonth: t.storagePricePerGbMonth,
+    environment: { tagKey: t.environmentTagKey, prodNamePatterns: t.prodNamePatterns, devNamePatterns: t.devNamePatterns },
+  };
+}
 
 /** Five fields (minute hour day-of-month month day-of-week), read in UTC. */
 export const cronScheduleSchema = z
@@ -85,6 +154,18 @@ export const SETTINGS = {
     help: "The lowest severity that makes an image fail the vulnerability checks.",
     schema: vulnerabilityThresholdSchema,
     default: "HIGH",
+  },
+  complianceThresholds: {
+    label: "Compliance thresholds",
+    help: "The numbers the checks compare against (spec/CONTROLS.md gives the defaults). A change re-evaluates the latest run.",
+    schema: complianceThresholdsSchema,
+    default: DEFAULT_COMPLIANCE_THRESHOLDS,
+  },
+  resultRetentionRuns: {
+    label: "Full results kept",
+    help: "How many recent runs keep every result with its evidence; older runs keep only the daily counts (kept for years).",
+    schema: z.number().int().min(2, "must be at least 2 runs").max(1000, "must be at most 1000 runs"),
+    default: 30,
   },
 } as const;
 

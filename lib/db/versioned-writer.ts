@@ -1,7 +1,7 @@
 import "server-only";
 import { hash as oneShotHash } from "node:crypto";
 import type pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
+import { CHUNK, type ColumnType, CopyWriter, copyField, encode } from "./copy-writer";
 
 /**
  * Writes one scope's current state of a versioned inventory table (DESIGN.md, Storage) in bulk:
@@ -11,7 +11,7 @@ import { from as copyFrom } from "pg-copy-streams";
  * encoded, so PostgreSQL parses on one core while Node encodes on the other.
  */
 
-export type ColumnType = "text" | "int4" | "int8" | "bool" | "float8" | "timestamp" | "jsonb" | "text[]";
+export type { ColumnType };
 
 export interface Column<R> {
   name: string;
@@ -38,41 +38,7 @@ export interface WriteOptions {
   isGoneWhenMissing?: (key: string[]) => boolean;
 }
 
-/** Rows per COPY chunk, and keys per UPDATE (array parameters, far under PostgreSQL's limits). */
-const CHUNK = 2000;
 
-/** A column value as text (COPY's and the hash's form); null stays null. */
-function encode(type: ColumnType, value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  switch (type) {
-    case "timestamp":
-      // timestamp(3) without time zone holds UTC: the digits of toISOString (PostgreSQL ignores the Z).
-      return (value as Date).toISOString();
-    case "jsonb":
-      return JSON.stringify(value);
-    case "text[]":
-      return arrayLiteral(value as string[]);
-    case "bool":
-      return value ? "t" : "f";
-    default:
-      return String(value);
-  }
-}
-
-function arrayLiteral(values: readonly string[]): string {
-  let out = "{";
-  for (let i = 0; i < values.length; i++) {
-    if (i) out += ",";
-    out += `"${values[i].replace(/["\\]/g, "\\$&")}"`;
-  }
-  return `${out}}`;
-}
-
-/** COPY text format: backslash, tab, newline and carriage return escaped; null is \N. */
-function copyField(value: string | null): string {
-  if (value === null) return "\\N";
-  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r")) : value;
-}
 
 export function contentHash(values: readonly unknown[]): string {
   // The encoded column values joined by separators (null has its own marker): cheaper than JSON
@@ -110,48 +76,6 @@ export async function resetScopeForRun(client: pg.PoolClient, table: string, run
   );
 }
 
-/** A COPY into the table, opened on the first row and fed in chunks with back-pressure. */
-class CopyWriter {
-  private stream: ReturnType<typeof copyFrom> | undefined;
-  private done: Promise<void> | undefined;
-  private buffer = "";
-  private rows = 0;
-
-  constructor(
-    private readonly client: pg.PoolClient,
-    private readonly sql: string,
-  ) {}
-
-  async add(line: string): Promise<void> {
-    this.buffer += line;
-    if (++this.rows % CHUNK === 0) await this.flush();
-  }
-
-  private async flush(): Promise<void> {
-    if (!this.buffer) return;
-    if (!this.stream) {
-      const stream = this.client.query(copyFrom(this.sql));
-      this.stream = stream;
-      this.done = new Promise((resolve, reject) => {
-        stream.on("finish", () => resolve());
-        stream.on("error", reject);
-      });
-      // Surfaced by end(); a failure aborts the caller's transaction.
-      this.done.catch(() => undefined);
-    }
-    const chunk = this.buffer;
-    this.buffer = "";
-    if (!this.stream.write(chunk)) await new Promise((resolve) => this.stream!.once("drain", resolve));
-    else await new Promise((resolve) => setImmediate(resolve));
-  }
-
-  async end(): Promise<void> {
-    await this.flush();
-    if (!this.stream) return;
-    this.stream.end();
-    await this.done;
-  }
-}
 
 export interface WriteResult {
   inserted: number;
