@@ -3,6 +3,7 @@ import { startCollectorWorker } from "@/lib/collect/worker";
 import { disconnectDb, connectDatabase } from "@/lib/db/client";
 import { createCollectionRun } from "@/lib/db/collection-runs";
 import { getRunProgress, type RunProgress } from "@/lib/db/collection-targets";
+import { evaluateRun } from "@/lib/db/evaluations";
 import { closePool, getPool } from "@/lib/db/pool";
 import type { Env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
@@ -10,6 +11,7 @@ import { applyConfigFile } from "./accounts-config";
 import { CliError, parseCommandArgs } from "./args";
 import { openDatabase } from "./database";
 import { applyMigrations } from "./migrate";
+import { evaluationLine } from "./results";
 
 export const COLLECT_HELP = `Usage: portwatch collect [--config F] [--account ID]... [--region R]...
 
@@ -135,6 +137,9 @@ export async function collectCommand(argv: string[], env: Env): Promise<number> 
           ...failures.map((f) => [f.accountId, f.region, f.operation, f.errorName, String(f.count), f.targetFailed ? "target failed" : "field unknown", f.message.replace(/\s+/g, " ").slice(0, 160)]),
         ]),
       );
+    }
+    if (progress.status === "complete" || progress.status === "partial") {
+      console.log(evaluationLine(await evaluateRun(runId, { reason: "run finished", requestedBy: "cli", reuse: true })));
     }
     if (progress.status === "complete") return 0;
     if (progress.status === "partial") return 3;

@@ -2,6 +2,7 @@ import { EnvError, parseEnv } from "@/lib/env";
 import { CliError } from "./args";
 import { collectCommand } from "./collect";
 import { migrateCommand } from "./migrate";
+import { resultsCommand } from "./results";
 import { sandboxCommand } from "./sandbox";
 import { demoCommand, serveCommand } from "./serve";
 import { usersCommand } from "./users";
@@ -14,6 +15,7 @@ Commands:
   serve      the web app and a collector worker against DATABASE_URL (or the embedded database)
   worker     collector workers only (run many, on many machines)
   collect    one collection run in the foreground, with progress and a summary of failures
+  results    compliance results of the latest evaluated run (table, json or csv)
   migrate    apply database migrations
   users      manage local users (list, add, set-role, reset-password, disable, enable)
   sandbox    serve a simulated AWS organisation over AWS's real protocols
@@ -27,6 +29,7 @@ const COMMANDS: Record<string, Command> = {
   serve: serveCommand,
   worker: workerCommand,
   collect: collectCommand,
+  results: resultsCommand,
   migrate: migrateCommand,
   users: usersCommand,
   sandbox: (argv) => sandboxCommand(argv),

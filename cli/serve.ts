@@ -13,6 +13,8 @@ import { readOrCreateSecretFile } from "@/lib/local-secret";
 import { startCollectorWorker, type CollectorWorker } from "@/lib/collect/worker";
 import { createCollectionRun } from "@/lib/db/collection-runs";
 import { getRunProgress } from "@/lib/db/collection-targets";
+import { evaluateRun } from "@/lib/db/evaluations";
+import { evaluationLine } from "./results";
 import { closePool } from "@/lib/db/pool";
 import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY } from "@/lib/sandbox/credentials";
 import { sandboxOptions } from "@/lib/sandbox/options";
@@ -82,6 +84,8 @@ async function collectOnce(worker: CollectorWorker, log: (line: string) => void)
     const progress = await getRunProgress(runId);
     if (!progress || !["queued", "running"].includes(progress.status)) {
       if (progress) log(`Run #${runId} ${progress.status}: ${progress.targetsDone - progress.targetsFailed}/${progress.targetsTotal} targets, ${progress.calls} AWS calls, ${progress.rowsWritten} rows written.`);
+      // Evaluated before the app serves, so the demo opens on results (the worker's job would reuse it).
+      if (progress && ["complete", "partial"].includes(progress.status)) log(evaluationLine(await evaluateRun(runId, { reason: "run finished", requestedBy: "demo", reuse: true })));
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, 300));

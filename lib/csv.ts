@@ -7,6 +7,11 @@ function cell(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
+/** One CSV record with its line ending (for writing a large file row by row). */
+export function csvLine(row: readonly string[]): string {
+  return `${row.map(cell).join(",")}\r\n`;
+}
+
 export function toCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  return [header, ...rows].map((row) => row.map(cell).join(",")).join("\r\n") + "\r\n";
+  return [header, ...rows].map(csvLine).join("");
 }

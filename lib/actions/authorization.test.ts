@@ -21,6 +21,8 @@ const { updateSettingsAction } = await import("./settings");
 const { createAwsAccountAction, updateAwsAccountAction, setAwsAccountEnabledAction, deleteAwsAccountAction, testConnectionAction, updateCollectScheduleAction } =
   await import("./accounts");
 const { collectNowAction } = await import("./collection");
+const { createExceptionAction, revokeExceptionAction, createAttestationAction, revokeAttestationAction, updateComplianceSettingsAction } = await import("./compliance");
+const { DEFAULT_COMPLIANCE_THRESHOLDS } = await import("@/lib/settings");
 
 withTestDatabase();
 
@@ -120,12 +122,45 @@ const MATRIX: Record<string, { action: AnyAction; allowed: Caller[]; input: () =
     allowed: ["admin"],
     input: () => ({ collectSchedule: `${Math.floor(Math.random() * 60)} */${1 + Math.floor(Math.random() * 12)} * * *` }),
   },
+  createExceptionAction: {
+    action: createExceptionAction as AnyAction,
+    allowed: ["admin", "security"],
+    input: () => ({ framework: "aws-fsbp", control: "ECR.2", accountId: "", region: "", resourcePattern: "team/*", reason: "Pipelines re-push latest until Q3", owner: "platform", expiresAt: inDays(90) }),
+  },
+  // Each call revokes a fresh exception (one revoked already is a conflict, not a role check).
+  revokeExceptionAction: {
+    action: (async (input: never) => revokeExceptionAction(input)) as AnyAction,
+    allowed: ["admin", "security"],
+    input: () => ({ id: freshIds.exception }),
+  },
+  createAttestationAction: {
+    action: createAttestationAction as AnyAction,
+    allowed: ["admin", "security"],
+    input: () => ({ framework: "csa-ccm-v5", control: "IAM-01", text: "IAM policy for ECR reviewed by the security team", expiresAt: inDays(180), file: null }),
+  },
+  revokeAttestationAction: {
+    action: (async (input: never) => revokeAttestationAction(input)) as AnyAction,
+    allowed: ["admin", "security"],
+    input: () => ({ id: freshIds.attestation }),
+  },
+  updateComplianceSettingsAction: {
+    action: updateComplianceSettingsAction as AnyAction,
+    allowed: ["admin", "security"],
+    input: () => ({ thresholds: { ...DEFAULT_COMPLIANCE_THRESHOLDS, scanStalenessDays: 1 + Math.floor(Math.random() * 300) }, vulnerabilityThreshold: "HIGH", trustedAccounts: [], resultRetentionRuns: 30 }),
+  },
   changeOwnPasswordAction: {
     action: changeOwnPasswordAction as AnyAction,
     allowed: ["admin", "security", "finops", "auditor"],
     input: () => ({ currentPassword: "initial password", newPassword: "initial password" + "x" }),
   },
 };
+
+function inDays(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Rows the revoke actions act on, created before each call. */
+const freshIds = { exception: "", attestation: "" };
 
 // Actions that are public by nature: the sign-in forms, and sign-out (which only ends the caller's own session).
 const PUBLIC_ACTIONS = ["signInAction", "signInWithOidcAction", "signOutAction"];
@@ -162,6 +197,12 @@ describe("every server action checks the caller's role itself", () => {
         const expected = allowed.includes(caller) ? "allowed" : caller === "anonymous" ? "unauthenticated" : "forbidden";
         it(`${caller}: ${expected}`, async () => {
           targetId = (await createUser({ email: `target-${Math.random().toString(36).slice(2)}@example.com`, role: "auditor", passwordHash: await hashPassword("initial password") }, SYSTEM_ACTOR)).id;
+          freshIds.exception = (
+            await getDb().complianceException.create({ data: { framework: "aws-fsbp", control: "ECR.2", resourcePattern: "*", reason: "matrix", owner: "matrix", expiresAt: new Date(Date.now() + 86_400_000), createdBy: "matrix" } })
+          ).id;
+          freshIds.attestation = (
+            await getDb().attestation.create({ data: { framework: "csa-ccm-v5", control: "IAM-01", text: "matrix", attester: "matrix", expiresAt: new Date(Date.now() + 86_400_000) } })
+          ).id;
           session.user = caller === "anonymous" ? null : users[caller]!;
           const before = await changes();
           const result = await action(input() as never);

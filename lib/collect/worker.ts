@@ -5,6 +5,7 @@ import { recordPortwatchPrincipal } from "@/lib/db/installation";
 import { pruneSupersededVersions } from "@/lib/db/inventory-retention";
 import { SYSTEM_ACTOR } from "@/lib/db/audit";
 import { failAbandonedTargets, finishRunIfDone, listOrphanedTargets, listQueuedRunIds, listRunsToFinish, type TargetRow } from "@/lib/db/collection-targets";
+import { evaluateRun, findRunToEvaluate } from "@/lib/db/evaluations";
 import { getSettings } from "@/lib/db/settings";
 import { isAppError } from "@/lib/errors";
 import { type CollectorContext, createCollectorContext } from "./collector-context";
@@ -21,6 +22,8 @@ import { workTarget } from "./work-target";
 
 const TARGET_QUEUE = "portwatch-collect-target";
 const SCHEDULE_QUEUE = "portwatch-collect-schedule";
+/** Evaluation of a finished run against the framework packs: one queued and one active at most. */
+const EVALUATE_QUEUE = "portwatch-evaluate";
 const PLAN_INTERVAL_MS = 1500;
 /** A target whose worker died this many times is failed rather than resumed again. */
 const MAX_WORKER_DEATHS = 5;
@@ -89,6 +92,7 @@ export async function startCollectorWorker(options: WorkerOptions): Promise<Coll
   // (its targets are resent), so the job's expiry can be generous.
   await ensureQueue(boss, TARGET_QUEUE, { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 3 * 3600 });
   await ensureQueue(boss, SCHEDULE_QUEUE, { retryLimit: 0 });
+  await ensureQueue(boss, EVALUATE_QUEUE, { policy: "stately", retryLimit: 2, retryDelay: 10, expireInSeconds: 3600 });
 
   // Best effort, not awaited: the Accounts page names this principal in the trust policy.
   void collectCallerPrincipal()
@@ -121,6 +125,11 @@ export async function startCollectorWorker(options: WorkerOptions): Promise<Coll
     });
   }
 
+  await boss.work<{ runId: number }>(EVALUATE_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+    const summary = await evaluateRun(job.data.runId, { reason: "run finished", requestedBy: "system", reuse: true });
+    if (!summary.reused) options.log(`Run #${summary.runId} evaluated: ${summary.resultCount} results (${summary.counts.FAIL} FAIL, ${summary.counts.ERROR} ERROR) in ${Math.round(summary.totalMs)} ms.`);
+  });
+
   let stopped = false;
   const guard = (what: string, fn: () => Promise<unknown>) => () => {
     if (stopped) return;
@@ -133,6 +142,8 @@ export async function startCollectorWorker(options: WorkerOptions): Promise<Coll
       planning = true;
       try {
         for (const runId of await listQueuedRunIds()) await startRun(runId);
+        const finished = await findRunToEvaluate();
+        if (finished !== null) await boss.send(EVALUATE_QUEUE, { runId: finished });
       } finally {
         planning = false;
       }

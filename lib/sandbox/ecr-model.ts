@@ -322,10 +322,14 @@ export function getRepositories(org: SandboxOrganization, accountId: string, reg
     if (scan.frequency === "MANUAL") flaws.push("scan-configured");
     if (scan.frequency !== "CONTINUOUS_SCAN") flaws.push("continuous-scanning");
 
-    const imageCount = rngFor(org.options.seed, "image-count", accountId, region, name).longTail(org.options.imagesPerRepo);
     const vulnerable = draw("latest-image-vulns", 0.2);
     const oversized = draw("image-size", 0.05);
     const stale = draw("stale-images", 0.15);
+    // An abandoned repository holds enough untouched bytes to cross COST-03's default threshold
+    // (10 GiB): at least 24 images of about 0.8 GiB (see getImages). Its own random stream, so
+    // the count of every other repository is unchanged.
+    const drawnCount = rngFor(org.options.seed, "image-count", accountId, region, name).longTail(org.options.imagesPerRepo);
+    const imageCount = stale ? Math.max(24, drawnCount) : drawnCount;
     // The latest image fails latest-image-vulns when it has severe findings, no scan at all
     // (MANUAL), or a push-time scan older than 30 days (stale repositories).
     if (vulnerable || scan.frequency === "MANUAL" || (stale && scan.frequency === "SCAN_ON_PUSH")) flaws.push("latest-image-vulns");
@@ -379,7 +383,9 @@ export function getImages(org: SandboxOrganization, repo: Repository): Image[] {
     const rng = rngFor(seed, "image", repo.arn, j);
     const pushedAt = new Date(now - (newestAge + j * rng.int(1, 6)) * DAY - rng.int(0, 86_399) * 1000);
     // Log-normal around 60 MB, capped so only an image meant to be oversized passes 1 GiB.
-    const appSize = Math.round(Math.min(rng.logNormal(60_000_000, 0.9), 900_000_000));
+    // Abandoned repositories hold large images (about 0.8 GiB, under the 1 GiB image-size limit).
+    const drawnSize = rng.logNormal(60_000_000, 0.9);
+    const appSize = t.stale ? Math.round(0.75 * GIB) : Math.round(Math.min(drawnSize, 900_000_000));
     const bigLayer = t.oversized && j === 0 ? Math.round(1.6 * GIB) : 0;
     const layers: ImageLayer[] = [
       baseLayer,

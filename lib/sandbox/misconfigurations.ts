@@ -23,8 +23,13 @@ export function listMisconfigurations(org: SandboxOrganization): Misconfiguratio
     if (account.status !== "ACTIVE") continue;
     for (const region of account.regions) {
       const registry = getRegistry(org, account.id, region);
-      for (const check of registry.flaws) out.push({ resource: `registry/${account.id}/${region}`, accountId: account.id, region, check });
-      for (const repo of getRepositories(org, account.id, region)) {
+      const repositories = getRepositories(org, account.id, region);
+      const flaws = [...registry.flaws];
+      // COST-06 also fails a production registry that leaves a repository unscanned (MANUAL): a
+      // fact of its repositories, known only once they are generated.
+      if (account.environment === "prod" && !flaws.includes("scan-cost-by-environment") && repositories.some((r) => r.traits.frequency === "MANUAL")) flaws.push("scan-cost-by-environment");
+      for (const check of flaws) out.push({ resource: `registry/${account.id}/${region}`, accountId: account.id, region, check });
+      for (const repo of repositories) {
         for (const check of repo.flaws) out.push({ resource: repo.arn, accountId: account.id, region, check });
       }
     }

@@ -125,10 +125,19 @@ export interface SandboxServerOptions {
   host?: string;
   /** The clock for session expiry and throttling (tests move it). */
   clock?: () => number;
+  /**
+   * The organisation's "today": image pushes, pulls, scans and costs are generated relative to
+   * it. Default: the start of the current UTC day, so ages look the same whenever the demo runs.
+   */
+  now?: Date;
 }
 
-export async function startSandbox(options: SandboxOptions, { port = 0, host = "127.0.0.1", clock = Date.now }: SandboxServerOptions = {}): Promise<RunningSandbox> {
-  const organization = buildOrganization(options);
+function startOfUtcDay(ms: number): Date {
+  return new Date(Math.floor(ms / 86_400_000) * 86_400_000);
+}
+
+export async function startSandbox(options: SandboxOptions, { port = 0, host = "127.0.0.1", clock = Date.now, now }: SandboxServerOptions = {}): Promise<RunningSandbox> {
+  const organization = buildOrganization(options, now ?? startOfUtcDay(clock()));
   const services = createServices(organization, clock);
   const throttle = new Throttle(clock);
   const metrics = emptyMetrics();

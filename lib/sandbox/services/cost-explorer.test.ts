@@ -11,6 +11,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getRegistry, registryStoredBytes } from "../ecr-model";
 import { sandboxOptions } from "../options";
+import { SANDBOX_EPOCH } from "../organization";
 import { type RunningSandbox, startSandbox } from "../server";
 import { type AwsCredentials, assumeManagementRole, assumeRole, clientConfig } from "../testing";
 import { billingCode, dailyStorageCost, ECR_SERVICE_NAME } from "../cost-model";
@@ -22,7 +23,7 @@ let sandbox: RunningSandbox;
 let credentials: AwsCredentials;
 let ce: CostExplorerClient;
 beforeAll(async () => {
-  sandbox = await startSandbox(sandboxOptions("demo", { seed: 3 }));
+  sandbox = await startSandbox(sandboxOptions("demo", { seed: 3 }), { now: SANDBOX_EPOCH });
   credentials = await assumeManagementRole(sandbox, "cost");
   ce = new CostExplorerClient(clientConfig(sandbox, "us-east-1", credentials));
 });
@@ -306,7 +307,7 @@ describe("determinism", () => {
       GroupBy: [{ Type: "DIMENSION", Key: "REGION" }, { Type: "DIMENSION", Key: "USAGE_TYPE" }],
     };
     const answer = async (seed: number) => {
-      const other = await startSandbox(sandboxOptions("demo", { seed }));
+      const other = await startSandbox(sandboxOptions("demo", { seed }), { now: SANDBOX_EPOCH });
       try {
         const client = new CostExplorerClient(clientConfig(other, "us-east-1", await assumeManagementRole(other, "cost")));
         const pages = await allPages(client, input);

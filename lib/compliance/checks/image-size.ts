@@ -1,0 +1,59 @@
+import type { RepositoryCheck } from "../types";
+import { latestScannableImage } from "./latest-image";
+import { fail, gib, notApplicable, pass, unreadable } from "./result";
+
+/**
+ * COST-02: the latest image stays small (storage, transfer and cold-start time all grow with it).
+ * Size is ECR's compressed imageSizeInBytes; the layer count comes from the manifest, judged only
+ * where it was read (CONTROLS.md). When reading it failed and the size alone passes, the result
+ * is ERROR: the layer half of the check is unknown.
+ */
+
+const LARGEST_LAYERS = 3;
+
+export const imageSize: RepositoryCheck = {
+  id: "image-size",
+  scope: "repository",
+  evaluate(repo, _registry, ctx) {
+    const failure = unreadable(repo.readErrors, ["DescribeImages"]);
+    if (failure) return failure;
+    if (repo.images.length === 0) return notApplicable("The repository has no images");
+    const image = latestScannableImage(repo.images);
+    if (!image) return notApplicable(`The repository's ${repo.images.length} artifacts are signatures or other non-image artifacts`, { artifactCount: repo.images.length });
+
+    const { maxImageBytes, maxImageLayers } = ctx.settings;
+    const layers = image.layers;
+    const largest = layers
+      ? [...layers]
+          .sort((a, b) => b.size - a.size)
+          .slice(0, LARGEST_LAYERS)
+          .map((l) => ({ digest: l.digest, size: l.size }))
+      : null;
+    const evidence = {
+      digest: image.digest,
+      tags: image.tags.slice(0, 10),
+      pushedAt: image.pushedAt.toISOString(),
+      sizeBytes: image.sizeBytes,
+      layerCount: layers?.length ?? null,
+      largestLayers: largest,
+      maxImageBytes,
+      maxImageLayers,
+    };
+    const name = image.tags[0] ?? image.digest.slice(0, 19);
+    const size = `${gib(image.sizeBytes)} (${image.sizeBytes} bytes)`;
+
+    const problems: string[] = [];
+    if (image.sizeBytes > maxImageBytes) problems.push(`is ${size}, above ${gib(maxImageBytes)}`);
+    if (layers && layers.length > maxImageLayers) problems.push(`has ${layers.length} layers, above ${maxImageLayers}`);
+    if (problems.length > 0) {
+      const biggest = largest?.[0] ? `; its largest layer is ${gib(largest[0].size)}` : "";
+      return fail(`The latest image ${name} ${problems.join(" and ")}${biggest}`, evidence);
+    }
+    if (!layers) {
+      const manifestFailure = unreadable(repo.readErrors, ["BatchGetImage"], evidence);
+      if (manifestFailure) return manifestFailure;
+      return pass(`The latest image ${name} is ${size}, within ${gib(maxImageBytes)} (its manifest was not read, so its layers were not counted)`, evidence);
+    }
+    return pass(`The latest image ${name} is ${size} in ${layers.length} layers, within ${gib(maxImageBytes)} and ${maxImageLayers} layers`, evidence);
+  },
+};
