@@ -111,9 +111,24 @@ export async function evaluateRun(runId: number, options: EvaluateOptions): Prom
       return value;
     };
 
-    for (const target of scope.registries) {
+    // Registry reads run ahead of deciding and writing (a few at a time), so PostgreSQL reads the
+    // next registries while this process decides and COPYs the current one.
+    const READ_AHEAD = 4;
+    const reads = scope.registries.map(() => null as Promise<Awaited<ReturnType<typeof getRegistrySnapshot>>> | null);
+    const read = (i: number) => {
+      const target = scope.registries[i];
+      if (!target || target.state !== "read" || reads[i]) return;
+      const pending = getRegistrySnapshot(runId, target.accountId, target.region);
+      // Awaited in order below; a read that fails after an earlier failure must not go unhandled.
+      pending.catch(() => undefined);
+      reads[i] = pending;
+    };
+    for (let i = 0; i < READ_AHEAD; i++) read(i);
+    for (const [index, target] of scope.registries.entries()) {
+      read(index + READ_AHEAD);
       if (target.state === "read") {
-        const snapshot = await getRegistrySnapshot(runId, target.accountId, target.region);
+        const snapshot = await reads[index];
+        reads[index] = null;
         if (snapshot) {
           await write(timed(() => evaluator.evaluateRegistry(snapshot.registry, snapshot.repositories, { runId: snapshot.collectedInRun, collectedAt: snapshot.collectedAt })));
           continue;
