@@ -38,7 +38,15 @@ async function collectTrail(ctx: RegionContext, cloudtrail: CloudTrailClient, tr
       ? selectors.EventSelectors.map((s) => ({ readWriteType: s.ReadWriteType ?? "All", includeManagementEvents: s.IncludeManagementEvents ?? true }))
       : null,
     advancedEventSelectors: selectors?.AdvancedEventSelectors
-      ? selectors.AdvancedEventSelectors.map((s) => ({ name: s.Name ?? null, fieldSelectors: (s.FieldSelectors ?? []).map((f) => ({ field: f.Field ?? "", equals: f.Equals ?? [] })) }))
+      ? selectors.AdvancedEventSelectors.map((s) => ({ name: s.Name ?? null, fieldSelectors: (s.FieldSelectors ?? []).map((f) => ({
+          field: f.Field ?? "",
+          equals: f.Equals ?? [],
+          notEquals: f.NotEquals ?? [],
+          startsWith: f.StartsWith ?? [],
+          notStartsWith: f.NotStartsWith ?? [],
+          endsWith: f.EndsWith ?? [],
+          notEndsWith: f.NotEndsWith ?? [],
+        })) }))
       : null,
   };
 }

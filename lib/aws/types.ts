@@ -150,6 +150,20 @@ export interface KmsKeyRecord {
   errors: FailureMap;
 }
 
+/**
+ * One field of a CloudTrail advanced event selector. Within a field every operator given must
+ * hold (AND); within an operator any value may match (OR). Absent operators are empty lists.
+ */
+export interface AdvancedFieldSelector {
+  field: string;
+  equals: string[];
+  notEquals?: string[];
+  startsWith?: string[];
+  notStartsWith?: string[];
+  endsWith?: string[];
+  notEndsWith?: string[];
+}
+
 export interface TrailRecord {
   arn: string;
   name: string;
@@ -160,7 +174,7 @@ export interface TrailRecord {
   /** Basic selectors, or null when the trail uses advanced ones. */
   eventSelectors: { readWriteType: string; includeManagementEvents: boolean }[] | null;
   /** Advanced selectors' field selectors (field -> equals values). */
-  advancedEventSelectors: { name: string | null; fieldSelectors: { field: string; equals: string[] }[] }[] | null;
+  advancedEventSelectors: { name: string | null; fieldSelectors: AdvancedFieldSelector[] }[] | null;
 }
 
 export interface GuardDutyDetectorRecord {

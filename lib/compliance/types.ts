@@ -136,6 +136,20 @@ export interface RepositoryFacts {
   images: ImageFacts[];
 }
 
+/**
+ * One field of a CloudTrail advanced event selector. Within a field every operator given must
+ * hold (AND); within an operator any value may match (OR). Absent operators are empty lists.
+ */
+export interface AdvancedFieldSelector {
+  field: string;
+  equals: string[];
+  notEquals?: string[];
+  startsWith?: string[];
+  notStartsWith?: string[];
+  endsWith?: string[];
+  notEndsWith?: string[];
+}
+
 export interface TrailFacts {
   arn: string;
   name: string;
@@ -145,7 +159,7 @@ export interface TrailFacts {
   isLogging: boolean | null;
   /** Basic selectors, or null when the trail uses advanced ones. */
   eventSelectors: { readWriteType: string; includeManagementEvents: boolean }[] | null;
-  advancedEventSelectors: { name: string | null; fieldSelectors: { field: string; equals: string[] }[] }[] | null;
+  advancedEventSelectors: { name: string | null; fieldSelectors: AdvancedFieldSelector[] }[] | null;
 }
 
 export interface RegistryFacts {

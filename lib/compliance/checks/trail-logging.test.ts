@@ -65,6 +65,16 @@ describe("trail-logging", () => {
       /is logging/,
     ],
     [
+      "advanced management selector that keeps ECR with StartsWith and excludes another source",
+      [
+        trail({
+          eventSelectors: null,
+          advancedEventSelectors: [{ name: "some", fieldSelectors: [...management.fieldSelectors, { field: "eventSource", equals: [], startsWith: ["ecr.", "s3."], notEquals: ["kms.amazonaws.com"] }] }],
+        }),
+      ],
+      /is logging/,
+    ],
+    [
       "basic ReadOnly and WriteOnly selectors together",
       [trail({ eventSelectors: [{ readWriteType: "ReadOnly", includeManagementEvents: true }, { readWriteType: "WriteOnly", includeManagementEvents: true }] })],
       /is logging/,
@@ -89,6 +99,21 @@ describe("trail-logging", () => {
       "advanced management selector that is read-only (ECR writes not recorded)",
       [trail({ eventSelectors: null, advancedEventSelectors: [{ name: "reads", fieldSelectors: [...management.fieldSelectors, { field: "readOnly", equals: ["true"] }] }] })],
       /readOnly = true\), not ECR's writes/,
+    ],
+    [
+      "advanced management selector that excludes ECR with NotEquals",
+      [trail({ eventSelectors: null, advancedEventSelectors: [{ name: "not-ecr", fieldSelectors: [...management.fieldSelectors, { field: "eventSource", equals: [], notEquals: ["ecr.amazonaws.com"] }] }] })],
+      /eventSource excludes ecr.amazonaws.com/,
+    ],
+    [
+      "advanced management selector that excludes ECR with NotStartsWith",
+      [trail({ eventSelectors: null, advancedEventSelectors: [{ name: "no-ecr", fieldSelectors: [...management.fieldSelectors, { field: "eventSource", equals: [], notStartsWith: ["ecr."] }] }] })],
+      /eventSource excludes ecr.amazonaws.com/,
+    ],
+    [
+      "advanced management selector that drops reads with NotEquals",
+      [trail({ eventSelectors: null, advancedEventSelectors: [{ name: "writes", fieldSelectors: [...management.fieldSelectors, { field: "readOnly", equals: [], notEquals: ["true"] }] }] })],
+      /readOnly = false\), not ECR's reads/,
     ],
     [
       "advanced management selector limited to other event sources",

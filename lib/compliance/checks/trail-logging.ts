@@ -1,4 +1,4 @@
-import type { CheckResult, RegistryCheck, RegistryFacts, TrailFacts } from "../types";
+import type { AdvancedFieldSelector, CheckResult, RegistryCheck, RegistryFacts, TrailFacts } from "../types";
 import { error, fail, pass, unreadable } from "./result";
 
 /**
@@ -32,23 +32,42 @@ function basicManagement(selectors: NonNullable<TrailFacts["eventSelectors"]>): 
   return { kind: "none", detail: "records no management events (IncludeManagementEvents false)" };
 }
 
+/** Whether an event whose `field` has `value` passes this field selector (no selector: every value does). */
+function allows(selector: AdvancedFieldSelector | undefined, value: string): boolean {
+  if (!selector) return true;
+  const any = (list: string[] | undefined, test: (p: string) => boolean) => !list?.length || list.some(test);
+  const none = (list: string[] | undefined, test: (p: string) => boolean) => !list?.some(test);
+  return (
+    any(selector.equals, (p) => p === value) &&
+    any(selector.startsWith, (p) => value.startsWith(p)) &&
+    any(selector.endsWith, (p) => value.endsWith(p)) &&
+    none(selector.notEquals, (p) => p === value) &&
+    none(selector.notStartsWith, (p) => value.startsWith(p)) &&
+    none(selector.notEndsWith, (p) => value.endsWith(p))
+  );
+}
+
 function advancedManagement(selectors: NonNullable<TrailFacts["advancedEventSelectors"]>): Management {
   let read = false;
   let write = false;
   let excludesEcr = false;
   for (const s of selectors) {
-    const category = s.fieldSelectors.find((f) => f.field === "eventCategory");
-    if (!category?.equals.includes("Management")) continue;
-    // An eventSource selector that leaves out ECR records other services' management events only.
-    const source = s.fieldSelectors.find((f) => f.field === "eventSource");
-    if (source && source.equals.length > 0 && !source.equals.includes(ECR_EVENT_SOURCE)) {
+    const field = (name: string) => s.fieldSelectors.find((f) => f.field === name);
+    // An advanced selector must name its category; one without eventCategory records nothing.
+    const category = field("eventCategory");
+    if (!category || !allows(category, "Management")) continue;
+    // An eventSource selector that leaves out ECR (Equals other sources, NotEquals ECR, a prefix
+    // ECR does not have) records other services' management events only.
+    if (!allows(field("eventSource"), ECR_EVENT_SOURCE)) {
       excludesEcr = true;
       continue;
     }
-    const readOnly = s.fieldSelectors.find((f) => f.field === "readOnly");
-    if (!readOnly || readOnly.equals.length === 0 || (readOnly.equals.includes("true") && readOnly.equals.includes("false"))) return { kind: "all" };
-    if (readOnly.equals.includes("true")) read = true;
-    else write = true;
+    const readOnly = field("readOnly");
+    const reads = allows(readOnly, "true");
+    const writes = allows(readOnly, "false");
+    if (reads && writes) return { kind: "all" };
+    if (reads) read = true;
+    if (writes) write = true;
   }
   if (read && write) return { kind: "all" };
   if (read) return { kind: "read-only", detail: "records read-only management events (readOnly = true), not ECR's writes" };
