@@ -6,7 +6,7 @@ import { createException, revokeException } from "@/lib/db/compliance-exceptions
 import { reevaluateVisibleRun } from "@/lib/db/evaluations";
 import { updateSettings } from "@/lib/db/settings";
 import { createAttestationSchema, createExceptionSchema, idSchema, updateComplianceSettingsSchema } from "./compliance.schema";
-import { roleAction } from "./safe-action";
+import { dottedValidationErrors, roleAction } from "./safe-action";
 
 // Each change re-evaluates the visible run at once, so the matrix shows it without waiting for
 // the next collection. The database is the only thing touched: AWS is never called from here.
@@ -30,7 +30,7 @@ export const revokeExceptionAction = roleAction(["admin", "security"])
   });
 
 export const createAttestationAction = roleAction(["admin", "security"])
-  .inputSchema(createAttestationSchema)
+  .inputSchema(createAttestationSchema, { handleValidationErrorsShape: async (errors) => dottedValidationErrors(errors) })
   .action(async ({ ctx, parsedInput }) => {
     const { file, ...rest } = parsedInput;
     const attestation = await createAttestation({ ...rest, file: file ? { name: file.name, type: file.type || "application/octet-stream", data: Buffer.from(file.base64, "base64") } : null }, ctx.actor);
@@ -49,7 +49,7 @@ export const revokeAttestationAction = roleAction(["admin", "security"])
   });
 
 export const updateComplianceSettingsAction = roleAction(["admin", "security"])
-  .inputSchema(updateComplianceSettingsSchema)
+  .inputSchema(updateComplianceSettingsSchema, { handleValidationErrorsShape: async (errors) => dottedValidationErrors(errors) })
   .action(async ({ ctx, parsedInput }) => {
     const changed = await updateSettings(
       {

@@ -26,6 +26,8 @@ export interface EvaluationSummary {
   counts: StatusCounts;
   /** Milliseconds spent deciding (checks and controls), without reading or writing. */
   evaluateMs: number;
+  /** Milliseconds waiting for the snapshot's reads (not overlapped with deciding and writing). */
+  readWaitMs: number;
   totalMs: number;
   /** True when an existing evaluation was reused (ensureRunEvaluated). */
   reused: boolean;
@@ -55,7 +57,7 @@ export async function evaluateRun(runId: number, options: EvaluateOptions): Prom
       );
       if (rows[0]) {
         await client.query("COMMIT");
-        return { evaluationId: rows[0].id, runId, resultCount: rows[0].resultCount, counts: { ...emptyCounts(), ...rows[0].counts }, evaluateMs: 0, totalMs: performance.now() - started, reused: true };
+        return { evaluationId: rows[0].id, runId, resultCount: rows[0].resultCount, counts: { ...emptyCounts(), ...rows[0].counts }, evaluateMs: 0, readWaitMs: 0, totalMs: performance.now() - started, reused: true };
       }
     }
 
@@ -76,6 +78,7 @@ export async function evaluateRun(runId: number, options: EvaluateOptions): Prom
     const counts = emptyCounts();
     let resultCount = 0;
     let evaluateMs = 0;
+    let readWaitMs = 0;
     const copy = new CopyWriter(
       client,
       `COPY "ComplianceResult" ("evaluationId", "framework", "control", "resource", "scope", "accountId", "region", "severity", "status", "reason", "checks", "evidence", "exceptionId") FROM STDIN`,
@@ -127,7 +130,9 @@ export async function evaluateRun(runId: number, options: EvaluateOptions): Prom
     for (const [index, target] of scope.registries.entries()) {
       read(index + READ_AHEAD);
       if (target.state === "read") {
+        const waitStarted = performance.now();
         const snapshot = await reads[index];
+        readWaitMs += performance.now() - waitStarted;
         reads[index] = null;
         if (snapshot) {
           await write(timed(() => evaluator.evaluateRegistry(snapshot.registry, snapshot.repositories, { runId: snapshot.collectedInRun, collectedAt: snapshot.collectedAt })));
@@ -164,7 +169,7 @@ export async function evaluateRun(runId: number, options: EvaluateOptions): Prom
       [settings.resultRetentionRuns],
     );
     await client.query("COMMIT");
-    return { evaluationId, runId, resultCount, counts, evaluateMs, totalMs: performance.now() - started, reused: false };
+    return { evaluationId, runId, resultCount, counts, evaluateMs, readWaitMs, totalMs: performance.now() - started, reused: false };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
     const message = error instanceof Error ? error.message : String(error);

@@ -47,6 +47,11 @@ export default async function SettingsPage() {
                 </li>
               </>
             ) : null}
+            {user.role === "admin" || user.role === "security" ? (
+              <li>
+                <Link href="/settings/compliance">Compliance</Link>: the thresholds and lists the compliance checks compare against
+              </li>
+            ) : null}
             <li>
               <Link href="/settings/audit">Audit log</Link>: who changed users, roles and settings, and when
             </li>

@@ -1,12 +1,21 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { formatBytes, formatCount, formatDateTime, shortDigest } from "@/components/tables/format";
+import { EvaluationNotice } from "@/components/compliance/evaluation-notice";
+import { controlHref } from "@/components/compliance/links";
+import { StatusBadge } from "@/components/compliance/status-badge";
+import { StatusCountList } from "@/components/compliance/status-counts";
+import { formatBytes, formatCount, formatDate, formatDateTime, shortDigest } from "@/components/tables/format";
 import { Pager } from "@/components/tables/pager";
 import { SeverityCounts, SeverityLabel } from "@/components/tables/severity-counts";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageRole } from "@/lib/auth/guard";
 import { ANY_ROLE } from "@/lib/auth/roles";
+import { FRAMEWORKS, getFramework } from "@/lib/compliance/frameworks/index";
+import { addCounts, emptyCounts } from "@/lib/compliance/score";
+import type { Scope } from "@/lib/compliance/types";
+import { getCurrentEvaluation, listResultsForRepository, type StoredResult } from "@/lib/db/compliance-results";
+import { getException } from "@/lib/db/compliance-exceptions";
 import {
   getKmsKeyFacts,
   getRepositoryDetail,
@@ -35,6 +44,107 @@ function rules(list: RepositoryFilterRule[] | null): string {
 
 /** Only web links from the scanner become links: a finding's uri is data from AWS, not trusted markup. */
 const safeHref = (uri: string | null) => (uri && /^https?:\/\//i.test(uri) ? uri : null);
+
+const SCOPE_ORDER: Record<Scope, number> = { repository: 0, registry: 1, account: 2, organization: 3 };
+
+/**
+ * Every control's result for this repository, and its registry's and account's results as
+ * context, grouped by framework (FRAMEWORKS order) and in each pack's control order. One indexed
+ * read: (evaluationId, resource) for three resource ids.
+ */
+async function ComplianceSection({ arn, accountId, region }: { arn: string; accountId: string; region: string }) {
+  const evaluation = await getCurrentEvaluation();
+  if (!evaluation) {
+    return <p className="muted">Nothing has been evaluated yet: this repository&apos;s compliance results appear here once a collection has been evaluated.</p>;
+  }
+  const results = await listResultsForRepository(evaluation.id, arn, accountId, region);
+  const exceptionIds = [...new Set(results.flatMap((r) => (r.status === "EXCEPTED" && r.exceptionId ? [r.exceptionId] : [])))];
+  const exceptions = new Map((await Promise.all(exceptionIds.map((id) => getException(id)))).flatMap((e) => (e ? [[e.id, e] as const] : [])));
+
+  const order = new Map(FRAMEWORKS.map((f, i) => [f.id, i]));
+  const groups = new Map<string, StoredResult[]>();
+  for (const result of results) groups.set(result.framework, [...(groups.get(result.framework) ?? []), result]);
+  const frameworks = [...groups.keys()].sort((a, b) => (order.get(a) ?? order.size) - (order.get(b) ?? order.size) || a.localeCompare(b));
+  const controlIndex = (framework: string, control: string) => getFramework(framework)?.controls.findIndex((c) => c.id === control) ?? -1;
+  const appliesTo = (r: StoredResult) =>
+    r.scope === "repository" ? "this repository" : r.scope === "registry" ? `registry ${r.accountId ?? accountId} / ${r.region ?? region}` : r.scope === "account" ? `account ${r.accountId ?? accountId}` : r.scope;
+
+  return (
+    <>
+      <EvaluationNotice evaluation={evaluation} />
+      {results.length === 0 ? (
+        <p className="muted">
+          Evaluation #{evaluation.id} has no result for this repository, its registry or its account
+          {evaluation.stale ? " (the repository may be newer than the run it evaluated)" : ""}.
+        </p>
+      ) : (
+        frameworks.map((framework) => {
+          const pack = getFramework(framework);
+          const rows = (groups.get(framework) ?? [])
+            .slice()
+            .sort((a, b) => controlIndex(framework, a.control) - controlIndex(framework, b.control) || a.control.localeCompare(b.control) || SCOPE_ORDER[a.scope] - SCOPE_ORDER[b.scope]);
+          const counts = rows.reduce((sum, r) => addCounts(sum, { [r.status]: 1 }), emptyCounts());
+          const headingId = `compliance-${framework}`;
+          return (
+            <div key={framework}>
+              <h3 id={headingId}>{pack?.name ?? framework}</h3>
+              <StatusCountList counts={counts} label={`${pack?.name ?? framework}: results per status`} />
+              <div className="table-wrap">
+                <table aria-labelledby={headingId}>
+                  <thead>
+                    <tr>
+                      <th scope="col">Control</th>
+                      <th scope="col">Title</th>
+                      <th scope="col">Applies to</th>
+                      <th scope="col">Status</th>
+                      <th scope="col">Reason</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {rows.map((r) => {
+                      const exception = r.exceptionId ? exceptions.get(r.exceptionId) : undefined;
+                      return (
+                        <tr key={`${r.control}/${r.resource}`}>
+                          <td className="nowrap">
+                            <Link href={controlHref(r.framework, r.control)}>{r.control}</Link>
+                          </td>
+                          <td>{pack?.controls.find((c) => c.id === r.control)?.title ?? ""}</td>
+                          <td>{appliesTo(r)}</td>
+                          <td>
+                            <StatusBadge status={r.status} />
+                          </td>
+                          <td className="wrap-cell">
+                            {r.reason}
+                            {r.status === "EXCEPTED" ? (
+                              <div className="small">
+                                <strong>Exception:</strong>{" "}
+                                {exception ? (
+                                  <>
+                                    {exception.reason}{" "}
+                                    <span className="muted">
+                                      (owner {exception.owner}, until {formatDate(exception.expiresAt)}
+                                      {exception.revokedAt ? `; revoked ${formatDate(exception.revokedAt)}, so the next evaluation counts this as FAIL` : ""})
+                                    </span>
+                                  </>
+                                ) : (
+                                  <span className="muted">the exception that covered this FAIL is no longer on record</span>
+                                )}
+                              </div>
+                            ) : null}
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </div>
+            </div>
+          );
+        })
+      )}
+    </>
+  );
+}
 
 export default async function RepositoryPage({ params, searchParams }: { params: Params; searchParams: Promise<{ images?: string }> }) {
   await requirePageRole(ANY_ROLE);
@@ -172,6 +282,11 @@ export default async function RepositoryPage({ params, searchParams }: { params:
         ) : (
           <p className="muted">No tags</p>
         )}
+      </section>
+
+      <section className="card" aria-labelledby="compliance">
+        <h2 id="compliance">Compliance</h2>
+        <ComplianceSection arn={repository.arn} accountId={repository.accountId} region={repository.region} />
       </section>
 
       {Object.keys(errors).length ? (
