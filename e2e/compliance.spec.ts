@@ -1,0 +1,132 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { type Browser, expect, type Page, test } from "@playwright/test";
+import { STATE_DIR, storageState } from "./support/config";
+
+// A security lead's way through compliance: the framework's matrix, a failing control, a failing
+// repository, accepting that FAIL with an exception, and the matrix cell showing EXCEPTED. An
+// auditor sees the same results but is offered no way to accept anything.
+
+const sandbox = JSON.parse(readFileSync(path.join(STATE_DIR, "sandbox.json"), "utf8")) as { accountId: string; roleArn: string; regions: string[] };
+const FSBP = "AWS Foundational Security Best Practices";
+
+/**
+ * The app has evaluated a collection of the sandbox account: e2e/collect.spec.ts adds and collects
+ * it when the files run in order; run alone, an admin adds the account and collects it here.
+ */
+async function ensureEvaluated(page: Page, browser: Browser) {
+  await page.goto("/compliance");
+  if (await page.getByRole("region", { name: "No results to show yet" }).isVisible()) {
+    const adminContext = await browser.newContext({ storageState: storageState("admin") });
+    await collectAsAdmin(await adminContext.newPage());
+    await adminContext.close();
+  }
+  // The worker evaluates a finished run within seconds; the page shows results once it has.
+  await expect(async () => {
+    await page.goto("/compliance");
+    await expect(page.getByRole("link", { name: FSBP, exact: true })).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 60_000 });
+}
+
+async function collectAsAdmin(page: Page) {
+  {
+    await page.goto("/accounts");
+    if (!(await page.getByRole("row").filter({ hasText: sandbox.accountId }).isVisible())) {
+      const form = page.getByRole("form", { name: "Add an AWS account" });
+      await form.locator('input[name="accountId"]').fill(sandbox.accountId);
+      await form.getByLabel("Name").fill("payments-prod");
+      await form.getByLabel("Role ARN").fill(sandbox.roleArn);
+      await form.getByLabel("Regions").fill(sandbox.regions.join(", "));
+      await form.getByRole("button", { name: "Add account" }).click();
+      await expect(page.getByRole("row").filter({ hasText: sandbox.accountId })).toBeVisible();
+    }
+    await page.goto("/runs");
+    await page.getByRole("button", { name: "Collect now" }).click();
+    await page.getByRole("link", { name: "Follow its progress" }).click();
+    await expect(page.getByRole("region", { name: "Summary" })).toContainText("complete", { timeout: 60_000 });
+  }
+}
+
+test.describe("as a security lead", () => {
+  test.use({ storageState: storageState("security") });
+
+  test("matrix → failing control → failing repository → exception → the cell shows EXCEPTED", async ({ page, browser }) => {
+    test.setTimeout(150_000);
+    await ensureEvaluated(page, browser);
+    // The score is never shown without the unknowns beside it.
+    const card = page.getByTestId("framework-card-aws-fsbp");
+    await expect(card).toContainText(/\d+(\.\d)?%/);
+    await expect(card).toContainText(/ERROR/);
+    await expect(card).toContainText(/MANUAL/);
+
+    await page.getByRole("link", { name: FSBP, exact: true }).click();
+    await expect(page.getByRole("heading", { level: 1, name: `${FSBP} 1.0.0` })).toBeVisible();
+    const matrix = page.getByTestId("compliance-matrix");
+    const cell = matrix.getByRole("link", { name: new RegExp(`^ECR\\.2, .*\\(${sandbox.accountId}\\): .*\\d+ FAIL`) });
+    await expect(cell).toBeVisible();
+    const failing = Number(/(\d+) FAIL/.exec((await cell.getAttribute("aria-label")) ?? (await cell.textContent()) ?? "")?.[1]);
+    expect(failing).toBeGreaterThan(0);
+
+    await matrix.getByRole("link", { name: "ECR.2", exact: true }).click();
+    await expect(page.getByRole("heading", { level: 1, name: /^ECR\.2 ECR private repositories should have tag immutability configured/ })).toBeVisible();
+    // The fix, four ways, with the warning that it can break pipelines.
+    await expect(page.getByRole("tab", { name: "AWS CLI" }).first()).toBeVisible();
+
+    const filter = page.getByRole("form", { name: "Filter results" });
+    await filter.getByRole("combobox", { name: "Status" }).selectOption("FAIL");
+    await filter.getByRole("button", { name: "Apply" }).click();
+    const results = page.getByRole("table", { name: "Results for ECR.2" });
+    const row = results.getByRole("row").filter({ hasText: "FAIL" }).filter({ hasText: sandbox.accountId }).first();
+    await expect(row).toContainText(/imageTagMutability is MUTABLE/);
+    const repository = row.getByRole("link").first();
+    const name = (await repository.textContent())!.trim();
+
+    // The failing repository's own page shows the same result among all of its controls.
+    await repository.click();
+    await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+    const compliance = page.getByRole("region", { name: "Compliance" });
+    await expect(compliance.getByRole("row").filter({ hasText: "ECR.2" }).first()).toContainText("FAIL");
+    await page.goBack();
+
+    await results.getByRole("link", { name: `Accept this FAIL for ${name}` }).click();
+    const form = page.getByRole("form", { name: "Create an exception for ECR.2" });
+    await expect(form.getByRole("textbox", { name: "Resource pattern" })).toHaveValue(new RegExp(`:repository/${name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}$`));
+    // A reason too short is refused with the field named, and nothing is created.
+    await form.getByRole("textbox", { name: "Reason" }).fill("ok");
+    await form.getByRole("textbox", { name: "Owner" }).fill("platform-team");
+    await form.getByRole("button", { name: "Create exception" }).click();
+    await expect(form.getByRole("status")).toHaveText("Reason must say why, in at least 10 characters");
+    await expect(form.getByRole("textbox", { name: "Reason" })).toHaveAttribute("aria-invalid", "true");
+
+    await form.getByRole("textbox", { name: "Reason" }).fill("Release pipeline re-tags latest until the Q3 migration");
+    await form.getByRole("button", { name: "Create exception" }).click();
+    await expect(page.getByText(/Exception created; the results were re-evaluated/)).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByRole("table", { name: "Exceptions for ECR.2" })).toContainText("active");
+
+    await page.getByRole("link", { name: `← ${FSBP} matrix` }).click();
+    const excepted = page.getByTestId("compliance-matrix").getByRole("link", { name: new RegExp(`^ECR\\.2, .*\\(${sandbox.accountId}\\): .*1 EXCEPTED`) });
+    await expect(excepted).toBeVisible();
+    if (failing === 1) await expect(excepted).not.toContainText("FAIL");
+
+    // EXCEPTED everywhere: the control's results show it with the reason.
+    await excepted.click();
+    await expect(page.getByRole("table", { name: "Results for ECR.2" }).getByRole("row").filter({ hasText: name }).first()).toContainText(/EXCEPTED[\s\S]*Release pipeline re-tags latest/);
+  });
+});
+
+test.describe("as an auditor", () => {
+  test.use({ storageState: storageState("auditor") });
+
+  test("sees results and exceptions but is offered no way to accept a FAIL or attest", async ({ page, browser }) => {
+    test.setTimeout(150_000);
+    await ensureEvaluated(page, browser);
+    await page.goto("/compliance/aws-fsbp/ECR.2?status=FAIL");
+    await expect(page.getByRole("table", { name: "Results for ECR.2" })).toBeVisible();
+    await expect(page.getByRole("link", { name: /^Accept this FAIL/ })).toHaveCount(0);
+    await expect(page.getByRole("form", { name: "Create an exception for ECR.2" })).toHaveCount(0);
+    await page.goto("/compliance/csa-ccm-v5/IAM-01");
+    await expect(page.getByRole("heading", { level: 1, name: /^IAM-01/ })).toBeVisible();
+    await expect(page.getByRole("button", { name: /attest/i })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: /^Revoke/ })).toHaveCount(0);
+  });
+});
