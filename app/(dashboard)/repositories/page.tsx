@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { FilterActions, IgnoredParameters } from "@/components/tables/filter-form-end";
 import { ActiveRunNotice } from "@/components/tables/active-run-notice";
 import { formatBytes, formatCount, formatDateTime } from "@/components/tables/format";
 import { Pager } from "@/components/tables/pager";
@@ -152,22 +153,9 @@ export default async function RepositoriesPage({ searchParams }: { searchParams:
         </label>
         {sort !== "name" ? <input type="hidden" name="sort" value={sort} /> : null}
         {direction !== DEFAULT_DIRECTION[sort] ? <input type="hidden" name="dir" value={direction} /> : null}
-        <div className="row-controls">
-          <button type="submit" className="button">
-            Apply
-          </button>
-          {filtered ? (
-            <Link className="button secondary" href={repositoryListHref({ filter: {}, sort, direction })}>
-              Clear
-            </Link>
-          ) : null}
-        </div>
+        <FilterActions filtered={filtered} clearHref={repositoryListHref({ filter: {}, sort, direction })} />
       </form>
-      {params.ignored.length ? (
-        <p className="form-error" role="status">
-          Ignored {params.ignored.length === 1 ? "a parameter that is" : "parameters that are"} not valid: {params.ignored.join(", ")}.
-        </p>
-      ) : null}
+      <IgnoredParameters ignored={params.ignored} />
       <p className="small" data-testid="repository-total">
         {formatCount(total)} {total === 1 ? "repository" : "repositories"}
         {filtered ? " match the filter" : ""}, as collected by run <Link href={`/runs/${visibleRunId}`}>#{visibleRunId}</Link>.

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { FilterActions, IgnoredParameters } from "@/components/tables/filter-form-end";
 import { formatCount, shortDigest } from "@/components/tables/format";
 import { Pager } from "@/components/tables/pager";
 import { SeverityCounts, SeverityLabel } from "@/components/tables/severity-counts";
@@ -177,22 +178,9 @@ export default async function VulnerabilitiesPage({ searchParams }: { searchPara
             ))}
           </select>
         </label>
-        <div className="row-controls">
-          <button type="submit" className="button">
-            Apply
-          </button>
-          {filtered ? (
-            <Link className="button secondary" href="/vulnerabilities">
-              Clear
-            </Link>
-          ) : null}
-        </div>
+        <FilterActions filtered={filtered} clearHref="/vulnerabilities" />
       </form>
-      {params.ignored.length ? (
-        <p className="form-error" role="status">
-          Ignored {params.ignored.length === 1 ? "a parameter that is" : "parameters that are"} not valid: {params.ignored.join(", ")}.
-        </p>
-      ) : null}
+      <IgnoredParameters ignored={params.ignored} />
 
       <section aria-labelledby="vulnerability-list">
         <h2 id="vulnerability-list">Vulnerabilities</h2>
