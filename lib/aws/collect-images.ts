@@ -1,7 +1,7 @@
 import { BatchGetImageCommand, DescribeImagesCommand, type ECRClient, type ImageDetail } from "@aws-sdk/client-ecr";
 import { callAws, type RegionContext, recordFailure, tryCall } from "./clients";
 import { AwsCallError } from "./errors";
-import { IMAGE_MANIFEST_TYPES, isContainerImage } from "./latest-image";
+import { IMAGE_MANIFEST_TYPES, isContainerImage } from "@/lib/latest-image";
 import type { ImageRecord, LayerRecord, RepositoryRecord } from "./types";
 
 /** A repository's images (DescribeImages) and, optionally, their manifests' layers (BatchGetImage). */

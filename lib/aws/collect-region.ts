@@ -12,7 +12,7 @@ import { collectRegionServices } from "./collect-region-services";
 import { collectRegistry } from "./collect-registry";
 import { collectRepositorySettings, collectScanningConfigurations, listRepositories } from "./collect-repositories";
 import { AwsCallError, toAwsFailure } from "./errors";
-import { latestScannableImage } from "./latest-image";
+import { latestScannableImage } from "@/lib/latest-image";
 import { limit } from "./rate-limit";
 import type { AwsFailure, CallStats, ImageFindingsRecord, ImageRecord, KmsKeyRecord, LayerRecord, RegionServicesRecord, RegistryRecord, RepositoryRecord } from "./types";
 

@@ -60,6 +60,7 @@ export interface RegistryRecord {
   scanRules: ScanRule[] | null;
   /** The registry policy JSON text; null when there is none (a fact) or it failed (see errors). */
   registryPolicy: string | null;
+  /** From DescribeRegistry; null when it failed. */
   replicationRules: ReplicationRule[] | null;
   errors: FailureMap;
 }
@@ -71,10 +72,12 @@ export interface RepositoryRecord {
   name: string;
   uri: string;
   createdAt: Date;
+  /** MUTABLE, IMMUTABLE, MUTABLE_WITH_EXCLUSION, IMMUTABLE_WITH_EXCLUSION. */
   imageTagMutability: string;
   tagMutabilityExclusions: { filter: string; filterType: string }[] | null;
-  /** The repository's own (legacy) scanOnPush flag. */
+  /** The repository's own (legacy) scanOnPush flag; BASIC registries still honour it. */
   scanOnPush: boolean;
+  /** AES256, KMS or KMS_DSSE. */
   encryptionType: string;
   kmsKey: string | null;
   /** From BatchGetRepositoryScanningConfiguration: the effective frequency; null when unread. */
@@ -100,14 +103,15 @@ export interface ImageRecord {
   /** Compressed size as ECR reports it (bytes). */
   sizeBytes: number;
   pushedAt: Date;
+  /** ECR's lastRecordedPullTime; null when never pulled (or not recorded). */
   lastPulledAt: Date | null;
   manifestMediaType: string | null;
   artifactMediaType: string | null;
-  /** COMPLETE, ACTIVE, FAILED, UNSUPPORTED_IMAGE, ...; null when never scanned. */
+  /** COMPLETE, ACTIVE, FAILED, UNSUPPORTED_IMAGE, SCAN_ELIGIBILITY_EXPIRED, FINDINGS_UNAVAILABLE, ...; null when never scanned. */
   scanStatus: string | null;
   scanDescription: string | null;
   scanCompletedAt: Date | null;
-  /** Severity -> count from imageScanFindingsSummary. */
+  /** Severity (CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNDEFINED) -> count, from imageScanFindingsSummary. */
   severityCounts: Record<string, number> | null;
   /** From BatchGetImage's manifest; null when not read (not permitted, or not an image manifest). */
   layers: LayerRecord[] | null;
@@ -199,11 +203,12 @@ export interface VpcEndpointRecord {
 
 /** The non-ECR facts of one account x region that registry-scoped checks need. */
 export interface RegionServicesRecord {
+  /** Trails visible in the region (DescribeTrails with shadow trails), null when unread. */
   trails: TrailRecord[] | null;
   guardDutyDetectors: GuardDutyDetectorRecord[] | null;
   vpcs: VpcRecord[] | null;
   vpcEndpoints: VpcEndpointRecord[] | null;
-  /** Inspector2 ECR coverage per repository name (ACTIVE/INACTIVE), for enhanced registries. */
+  /** Inspector2 ECR coverage per repository name (ACTIVE/INACTIVE), for enhanced registries; null for BASIC ones or when unread. */
   inspectorCoverage: Record<string, string> | null;
   errors: FailureMap;
 }

@@ -1,30 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { CHECK_IDS } from "./checks/testing";
 import { REMEDIATION } from "./remediation";
 import type { CheckId } from "./types";
 
-/** Every CheckId: the Record type makes a missing or unknown id a type error. */
-const CHECK_IDS: Record<CheckId, true> = {
-  "scan-configured": true,
-  "tag-immutability": true,
-  "lifecycle-present": true,
-  "lifecycle-cost-rules": true,
-  "kms-encryption": true,
-  "cmk-encryption": true,
-  "key-rotation": true,
-  "policy-not-public": true,
-  "cross-account-trusted": true,
-  "latest-image-vulns": true,
-  "continuous-scanning": true,
-  "trail-logging": true,
-  "guardduty-enabled": true,
-  "vpc-endpoints": true,
-  "tls-in-transit": true,
-  "image-size": true,
-  "stale-images": true,
-  "cross-region-transfer": true,
-  "selective-replication": true,
-  "scan-cost-by-environment": true,
-};
 const ids = Object.keys(CHECK_IDS) as CheckId[];
 
 /** The resource types each fix names, per CONTROLS.md ("Terraform (aws_ecr_*), CloudFormation"). */

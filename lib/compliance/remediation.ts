@@ -10,6 +10,12 @@ import type { CheckId, Remediation } from "./types";
 const ENCRYPTION_DISRUPTIVE =
   "Encryption cannot be changed on an existing repository: create a new one and copy the images, then point every push and pull (task definitions, Helm values, CI) at it before deleting the old repository. Terraform and CloudFormation replace the repository when its encryption changes, which deletes it and its images: create the new repository under a new name instead.";
 
+/** A CloudFormation repository named <repository-name>; the properties a fix sets follow it. */
+const CFN_REPOSITORY = `Repository:
+  Type: AWS::ECR::Repository
+  Properties:
+    RepositoryName: <repository-name>`;
+
 const LIFECYCLE_POLICY_JSON = `{
   "rules": [
     {
@@ -56,10 +62,7 @@ const LIFECYCLE_TERRAFORM = `resource "aws_ecr_lifecycle_policy" "this" {
   })
 }`;
 
-const LIFECYCLE_CLOUDFORMATION = `Repository:
-  Type: AWS::ECR::Repository
-  Properties:
-    RepositoryName: <repository-name>
+const LIFECYCLE_CLOUDFORMATION = `${CFN_REPOSITORY}
     LifecyclePolicy:
       LifecyclePolicyText: |
         {"rules": [
@@ -70,6 +73,49 @@ const LIFECYCLE_CLOUDFORMATION = `Repository:
            "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 10},
            "action": {"type": "expire"}}
         ]}`;
+
+/** A lifecycle rule that expires what `selection` selects. */
+interface ExpireRule {
+  rulePriority: number;
+  description: string;
+  selection: Record<string, string | number>;
+}
+
+const KEEP_NEWEST_TEN: ExpireRule = { rulePriority: 1, description: "Keep the newest 10 images", selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 10 } };
+const EXPIRE_UNPULLED: ExpireRule = {
+  rulePriority: 10,
+  description: "Expire images not pulled for 90 days",
+  selection: { tagStatus: "any", countType: "sinceImagePulled", countUnit: "days", countNumber: 90 },
+};
+
+/** `{ key = "value", n = 1 }` (Terraform) and `{"key": "value", "n": 1}` (JSON). */
+const hclObject = (fields: Record<string, string | number>) => `{ ${Object.entries(fields).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(", ")} }`;
+const jsonObject = (fields: Record<string, string | number>) => `{${Object.entries(fields).map(([k, v]) => `"${k}": ${JSON.stringify(v)}`).join(", ")}}`;
+
+/** A repository's lifecycle policy of one expire rule, in Terraform. */
+function oneRuleLifecycleTerraform({ rulePriority, description, selection }: ExpireRule): string {
+  return `resource "aws_ecr_lifecycle_policy" "this" {
+  repository = aws_ecr_repository.this.name
+  policy = jsonencode({
+    rules = [{
+      rulePriority = ${rulePriority}
+      description  = "${description}"
+      selection    = ${hclObject(selection)}
+      action       = { type = "expire" }
+    }]
+  })
+}`;
+}
+
+/** The same on a CloudFormation repository. */
+function oneRuleLifecycleCloudFormation({ rulePriority, description, selection }: ExpireRule): string {
+  return `${CFN_REPOSITORY}
+    LifecyclePolicy:
+      LifecyclePolicyText: |
+        {"rules": [{"rulePriority": ${rulePriority}, "description": "${description}",
+          "selection": ${jsonObject(selection)},
+          "action": {"type": "expire"}}]}`;
+}
 
 const NEW_ENCRYPTED_REPOSITORY_CLI = `# 1. A customer managed key (skip if you have one), with yearly rotation
 aws kms create-key --region <region> --description "ECR images"
@@ -154,34 +200,43 @@ aws ecr set-repository-policy --region <region> --repository-name <repository-na
 # Or, if no one outside the account needs access, remove the policy altogether
 aws ecr delete-repository-policy --region <region> --repository-name <repository-name>`;
 
-const REPOSITORY_POLICY_TERRAFORM = `data "aws_iam_policy_document" "pull" {
+/** A repository policy of one statement with one condition, in Terraform (an aws_iam_policy_document named `name`). */
+function repositoryPolicyTerraform(name: string, statement: { sid: string; effect: "Allow" | "Deny"; actions: string[]; principalType: "AWS" | "*"; condition: { test: string; variable: string; value: string } }): string {
+  const { sid, effect, actions, principalType, condition } = statement;
+  return `data "aws_iam_policy_document" "${name}" {
   statement {
-    sid     = "OrganizationPull"
-    effect  = "Allow"
-    actions = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"]
+    sid     = "${sid}"
+    effect  = "${effect}"
+    actions = [${actions.map((a) => `"${a}"`).join(", ")}]
 
     principals {
-      type        = "AWS"
+      type        = "${principalType}"
       identifiers = ["*"]
     }
 
     condition {
-      test     = "StringEquals"
-      variable = "aws:PrincipalOrgID"
-      values   = ["<organization-id>"]
+      test     = "${condition.test}"
+      variable = "${condition.variable}"
+      values   = ["${condition.value}"]
     }
   }
 }
 
 resource "aws_ecr_repository_policy" "this" {
   repository = aws_ecr_repository.this.name
-  policy     = data.aws_iam_policy_document.pull.json
+  policy     = data.aws_iam_policy_document.${name}.json
 }`;
+}
 
-const REPOSITORY_POLICY_CLOUDFORMATION = `Repository:
-  Type: AWS::ECR::Repository
-  Properties:
-    RepositoryName: <repository-name>
+const REPOSITORY_POLICY_TERRAFORM = repositoryPolicyTerraform("pull", {
+  sid: "OrganizationPull",
+  effect: "Allow",
+  actions: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+  principalType: "AWS",
+  condition: { test: "StringEquals", variable: "aws:PrincipalOrgID", value: "<organization-id>" },
+});
+
+const REPOSITORY_POLICY_CLOUDFORMATION = `${CFN_REPOSITORY}
     RepositoryPolicyText:
       Version: "2012-10-17"
       Statement:
@@ -193,8 +248,95 @@ const REPOSITORY_POLICY_CLOUDFORMATION = `Repository:
             StringEquals:
               aws:PrincipalOrgID: <organization-id>`;
 
-const SCAN_ON_PUSH_RULES = `'[{"scanFrequency":"SCAN_ON_PUSH","repositoryFilters":[{"filter":"*","filterType":"WILDCARD"}]}]'`;
-const CONTINUOUS_RULES = `'[{"scanFrequency":"CONTINUOUS_SCAN","repositoryFilters":[{"filter":"*","filterType":"WILDCARD"}]}]'`;
+/** The --rules of put-registry-scanning-configuration: one rule, its filter a WILDCARD. */
+const scanRules = (frequency: string, filter = "*") => `'[{"scanFrequency":"${frequency}","repositoryFilters":[{"filter":"${filter}","filterType":"WILDCARD"}]}]'`;
+
+/** A registry scanning configuration with one rule matching every repository, in Terraform. */
+function registryScanningTerraform(name: string, scanType: "BASIC" | "ENHANCED", frequency: "SCAN_ON_PUSH" | "CONTINUOUS_SCAN"): string {
+  return `resource "aws_ecr_registry_scanning_configuration" "${name}" {
+  scan_type = "${scanType}"
+
+  rule {
+    scan_frequency = "${frequency}"
+    repository_filter {
+      filter      = "*"
+      filter_type = "WILDCARD"
+    }
+  }
+}`;
+}
+
+/** The same in CloudFormation. */
+function registryScanningCloudFormation(scanType: "BASIC" | "ENHANCED", frequency: "SCAN_ON_PUSH" | "CONTINUOUS_SCAN"): string {
+  return `RegistryScanning:
+  Type: AWS::ECR::RegistryScanningConfiguration
+  Properties:
+    ScanType: ${scanType}
+    Rules:
+      - ScanFrequency: ${frequency}
+        RepositoryFilters:
+          - Filter: "*"
+            FilterType: WILDCARD`;
+}
+
+/** An interface endpoint (private DNS on) to com.amazonaws.<region>.`service`, as CLI, Terraform and CloudFormation. */
+const interfaceEndpointCli = (service: string) => `aws ec2 create-vpc-endpoint --region <region> --vpc-id <vpc-id> --vpc-endpoint-type Interface \\
+  --service-name com.amazonaws.<region>.${service} --subnet-ids <subnet-id-1> <subnet-id-2> --security-group-ids <security-group-id> --private-dns-enabled`;
+
+function interfaceEndpointTerraform(name: string, service: string): string {
+  return `resource "aws_vpc_endpoint" "${name}" {
+  vpc_id              = "<vpc-id>"
+  service_name        = "com.amazonaws.<region>.${service}"
+  vpc_endpoint_type   = "Interface"
+  subnet_ids          = ["<subnet-id-1>", "<subnet-id-2>"]
+  security_group_ids  = ["<security-group-id>"]
+  private_dns_enabled = true
+}`;
+}
+
+function interfaceEndpointCloudFormation(logicalId: string, service: string): string {
+  return `${logicalId}:
+  Type: AWS::EC2::VPCEndpoint
+  Properties:
+    VpcId: <vpc-id>
+    ServiceName: !Sub com.amazonaws.\${AWS::Region}.${service}
+    VpcEndpointType: Interface
+    SubnetIds: [<subnet-id-1>, <subnet-id-2>]
+    SecurityGroupIds: [<security-group-id>]
+    PrivateDnsEnabled: true`;
+}
+
+/** Replication limited to the repositories whose names start with a prefix, as CLI, Terraform and CloudFormation. */
+const PUT_REPLICATION_CLI = `aws ecr put-replication-configuration --region <region> --replication-configuration \\
+  '{"rules":[{"destinations":[{"region":"<destination-region>","registryId":"<account-id>"}],"repositoryFilters":[{"filter":"<repository-prefix>","filterType":"PREFIX_MATCH"}]}]}'`;
+
+const REPLICATION_TERRAFORM = `resource "aws_ecr_replication_configuration" "this" {
+  replication_configuration {
+    rule {
+      destination {
+        region      = "<destination-region>"
+        registry_id = "<account-id>"
+      }
+
+      repository_filter {
+        filter      = "<repository-prefix>"
+        filter_type = "PREFIX_MATCH"
+      }
+    }
+  }
+}`;
+
+const REPLICATION_CLOUDFORMATION = `Replication:
+  Type: AWS::ECR::ReplicationConfiguration
+  Properties:
+    ReplicationConfiguration:
+      Rules:
+        - Destinations:
+            - Region: <destination-region>
+              RegistryId: <account-id>
+          RepositoryFilters:
+            - Filter: <repository-prefix>
+              FilterType: PREFIX_MATCH`;
 
 export const REMEDIATION: Record<CheckId, Remediation> = {
   "scan-configured": {
@@ -206,29 +348,11 @@ export const REMEDIATION: Record<CheckId, Remediation> = {
       "Save, push an image, and check that its scan status is COMPLETE (basic) or ACTIVE (enhanced).",
     ],
     cli: `# The registry's rules are replaced as a whole: include the rules you already have (aws ecr get-registry-scanning-configuration)
-aws ecr put-registry-scanning-configuration --region <region> --scan-type BASIC --rules ${SCAN_ON_PUSH_RULES}
+aws ecr put-registry-scanning-configuration --region <region> --scan-type BASIC --rules ${scanRules("SCAN_ON_PUSH")}
 # A BASIC registry also honours the repository's own scan-on-push flag
 aws ecr put-image-scanning-configuration --region <region> --repository-name <repository-name> --image-scanning-configuration scanOnPush=true`,
-    terraform: `resource "aws_ecr_registry_scanning_configuration" "this" {
-  scan_type = "BASIC"
-
-  rule {
-    scan_frequency = "SCAN_ON_PUSH"
-    repository_filter {
-      filter      = "*"
-      filter_type = "WILDCARD"
-    }
-  }
-}`,
-    cloudformation: `RegistryScanning:
-  Type: AWS::ECR::RegistryScanningConfiguration
-  Properties:
-    ScanType: BASIC
-    Rules:
-      - ScanFrequency: SCAN_ON_PUSH
-        RepositoryFilters:
-          - Filter: "*"
-            FilterType: WILDCARD`,
+    terraform: registryScanningTerraform("this", "BASIC", "SCAN_ON_PUSH"),
+    cloudformation: registryScanningCloudFormation("BASIC", "SCAN_ON_PUSH"),
   },
 
   "tag-immutability": {
@@ -247,10 +371,7 @@ aws ecr put-image-tag-mutability --region <region> --repository-name <repository
   name                 = "<repository-name>"
   image_tag_mutability = "IMMUTABLE"
 }`,
-    cloudformation: `Repository:
-  Type: AWS::ECR::Repository
-  Properties:
-    RepositoryName: <repository-name>
+    cloudformation: `${CFN_REPOSITORY}
     ImageTagMutability: IMMUTABLE`,
     disruptive:
       "Pipelines that push the same tag again (latest, main, a branch name) fail with ImageTagAlreadyExistsException once tags are immutable: tag every build uniquely (git SHA or version) first, or exclude the moving tags with IMMUTABLE_WITH_EXCLUSION.",
@@ -412,27 +533,9 @@ aws ecr describe-image-scan-findings --region <region> --repository-name <reposi
 aws ecr start-image-scan --region <region> --repository-name <repository-name> --image-id imageTag=<tag>
 aws ecr wait image-scan-complete --region <region> --repository-name <repository-name> --image-id imageTag=<tag>`,
     terraform: `# The fix is a rebuilt image; what Terraform can do is keep every image rescanned as new CVEs appear
-resource "aws_ecr_registry_scanning_configuration" "this" {
-  scan_type = "ENHANCED"
-
-  rule {
-    scan_frequency = "CONTINUOUS_SCAN"
-    repository_filter {
-      filter      = "*"
-      filter_type = "WILDCARD"
-    }
-  }
-}`,
+${registryScanningTerraform("this", "ENHANCED", "CONTINUOUS_SCAN")}`,
     cloudformation: `# The fix is a rebuilt image; CloudFormation can keep every image rescanned as new CVEs appear
-RegistryScanning:
-  Type: AWS::ECR::RegistryScanningConfiguration
-  Properties:
-    ScanType: ENHANCED
-    Rules:
-      - ScanFrequency: CONTINUOUS_SCAN
-        RepositoryFilters:
-          - Filter: "*"
-            FilterType: WILDCARD`,
+${registryScanningCloudFormation("ENHANCED", "CONTINUOUS_SCAN")}`,
   },
 
   "continuous-scanning": {
@@ -446,32 +549,14 @@ RegistryScanning:
     cli: `# Amazon Inspector must be on for ECR in the account
 aws inspector2 enable --region <region> --resource-types ECR
 # The registry's rules are replaced as a whole: include the rules you already have
-aws ecr put-registry-scanning-configuration --region <region> --scan-type ENHANCED --rules ${CONTINUOUS_RULES}`,
+aws ecr put-registry-scanning-configuration --region <region> --scan-type ENHANCED --rules ${scanRules("CONTINUOUS_SCAN")}`,
     terraform: `resource "aws_inspector2_enabler" "ecr" {
   account_ids    = ["<account-id>"]
   resource_types = ["ECR"]
 }
 
-resource "aws_ecr_registry_scanning_configuration" "this" {
-  scan_type = "ENHANCED"
-
-  rule {
-    scan_frequency = "CONTINUOUS_SCAN"
-    repository_filter {
-      filter      = "*"
-      filter_type = "WILDCARD"
-    }
-  }
-}`,
-    cloudformation: `RegistryScanning:
-  Type: AWS::ECR::RegistryScanningConfiguration
-  Properties:
-    ScanType: ENHANCED
-    Rules:
-      - ScanFrequency: CONTINUOUS_SCAN
-        RepositoryFilters:
-          - Filter: "*"
-            FilterType: WILDCARD`,
+${registryScanningTerraform("this", "ENHANCED", "CONTINUOUS_SCAN")}`,
+    cloudformation: registryScanningCloudFormation("ENHANCED", "CONTINUOUS_SCAN"),
   },
 
   "trail-logging": {
@@ -542,29 +627,13 @@ aws guardduty update-detector --region <region> --detector-id <detector-id> --en
       "Create a gateway endpoint for com.amazonaws.<region>.s3 and associate it with the route tables of the subnets that pull images.",
       "Wait until all three are Available.",
     ],
-    cli: `aws ec2 create-vpc-endpoint --region <region> --vpc-id <vpc-id> --vpc-endpoint-type Interface \\
-  --service-name com.amazonaws.<region>.ecr.api --subnet-ids <subnet-id-1> <subnet-id-2> --security-group-ids <security-group-id> --private-dns-enabled
-aws ec2 create-vpc-endpoint --region <region> --vpc-id <vpc-id> --vpc-endpoint-type Interface \\
-  --service-name com.amazonaws.<region>.ecr.dkr --subnet-ids <subnet-id-1> <subnet-id-2> --security-group-ids <security-group-id> --private-dns-enabled
+    cli: `${interfaceEndpointCli("ecr.api")}
+${interfaceEndpointCli("ecr.dkr")}
 aws ec2 create-vpc-endpoint --region <region> --vpc-id <vpc-id> --vpc-endpoint-type Gateway \\
   --service-name com.amazonaws.<region>.s3 --route-table-ids <route-table-id>`,
-    terraform: `resource "aws_vpc_endpoint" "ecr_api" {
-  vpc_id              = "<vpc-id>"
-  service_name        = "com.amazonaws.<region>.ecr.api"
-  vpc_endpoint_type   = "Interface"
-  subnet_ids          = ["<subnet-id-1>", "<subnet-id-2>"]
-  security_group_ids  = ["<security-group-id>"]
-  private_dns_enabled = true
-}
+    terraform: `${interfaceEndpointTerraform("ecr_api", "ecr.api")}
 
-resource "aws_vpc_endpoint" "ecr_dkr" {
-  vpc_id              = "<vpc-id>"
-  service_name        = "com.amazonaws.<region>.ecr.dkr"
-  vpc_endpoint_type   = "Interface"
-  subnet_ids          = ["<subnet-id-1>", "<subnet-id-2>"]
-  security_group_ids  = ["<security-group-id>"]
-  private_dns_enabled = true
-}
+${interfaceEndpointTerraform("ecr_dkr", "ecr.dkr")}
 
 resource "aws_vpc_endpoint" "s3" {
   vpc_id            = "<vpc-id>"
@@ -572,24 +641,8 @@ resource "aws_vpc_endpoint" "s3" {
   vpc_endpoint_type = "Gateway"
   route_table_ids   = ["<route-table-id>"]
 }`,
-    cloudformation: `EcrApiEndpoint:
-  Type: AWS::EC2::VPCEndpoint
-  Properties:
-    VpcId: <vpc-id>
-    ServiceName: !Sub com.amazonaws.\${AWS::Region}.ecr.api
-    VpcEndpointType: Interface
-    SubnetIds: [<subnet-id-1>, <subnet-id-2>]
-    SecurityGroupIds: [<security-group-id>]
-    PrivateDnsEnabled: true
-EcrDkrEndpoint:
-  Type: AWS::EC2::VPCEndpoint
-  Properties:
-    VpcId: <vpc-id>
-    ServiceName: !Sub com.amazonaws.\${AWS::Region}.ecr.dkr
-    VpcEndpointType: Interface
-    SubnetIds: [<subnet-id-1>, <subnet-id-2>]
-    SecurityGroupIds: [<security-group-id>]
-    PrivateDnsEnabled: true
+    cloudformation: `${interfaceEndpointCloudFormation("EcrApiEndpoint", "ecr.api")}
+${interfaceEndpointCloudFormation("EcrDkrEndpoint", "ecr.dkr")}
 S3GatewayEndpoint:
   Type: AWS::EC2::VPCEndpoint
   Properties:
@@ -615,33 +668,14 @@ S3GatewayEndpoint:
 #   {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "ecr:*",
 #    "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
 aws ecr set-repository-policy --region <region> --repository-name <repository-name> --policy-text file://repository-policy.json`,
-    terraform: `data "aws_iam_policy_document" "tls_only" {
-  statement {
-    sid     = "DenyInsecureTransport"
-    effect  = "Deny"
-    actions = ["ecr:*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
-
-resource "aws_ecr_repository_policy" "this" {
-  repository = aws_ecr_repository.this.name
-  policy     = data.aws_iam_policy_document.tls_only.json
-}`,
-    cloudformation: `Repository:
-  Type: AWS::ECR::Repository
-  Properties:
-    RepositoryName: <repository-name>
+    terraform: repositoryPolicyTerraform("tls_only", {
+      sid: "DenyInsecureTransport",
+      effect: "Deny",
+      actions: ["ecr:*"],
+      principalType: "*",
+      condition: { test: "Bool", variable: "aws:SecureTransport", value: "false" },
+    }),
+    cloudformation: `${CFN_REPOSITORY}
     RepositoryPolicyText:
       Version: "2012-10-17"
       Statement:
@@ -679,28 +713,10 @@ aws ecr batch-get-image --region <region> --repository-name <repository-name> --
 #   COPY --from=build /out/app /app
 #   ENTRYPOINT ["/app"]
 # Keep old large images from piling up meanwhile:
-resource "aws_ecr_lifecycle_policy" "this" {
-  repository = aws_ecr_repository.this.name
-  policy = jsonencode({
-    rules = [{
-      rulePriority = 1
-      description  = "Keep the newest 10 images"
-      selection    = { tagStatus = "any", countType = "imageCountMoreThan", countNumber = 10 }
-      action       = { type = "expire" }
-    }]
-  })
-}`,
+${oneRuleLifecycleTerraform(KEEP_NEWEST_TEN)}`,
     cloudformation: `# Image size is decided by the Dockerfile, not by ECR settings (see the multi-stage example in the Terraform tab).
 # Keep old large images from piling up meanwhile:
-Repository:
-  Type: AWS::ECR::Repository
-  Properties:
-    RepositoryName: <repository-name>
-    LifecyclePolicy:
-      LifecyclePolicyText: |
-        {"rules": [{"rulePriority": 1, "description": "Keep the newest 10 images",
-          "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 10},
-          "action": {"type": "expire"}}]}`,
+${oneRuleLifecycleCloudFormation(KEEP_NEWEST_TEN)}`,
   },
 
   "stale-images": {
@@ -723,26 +739,8 @@ cat > lifecycle-policy.json <<'EOF'
   "action": { "type": "expire" } } ] }
 EOF
 aws ecr put-lifecycle-policy --region <region> --repository-name <repository-name> --lifecycle-policy-text file://lifecycle-policy.json`,
-    terraform: `resource "aws_ecr_lifecycle_policy" "this" {
-  repository = aws_ecr_repository.this.name
-  policy = jsonencode({
-    rules = [{
-      rulePriority = 10
-      description  = "Expire images not pulled for 90 days"
-      selection    = { tagStatus = "any", countType = "sinceImagePulled", countUnit = "days", countNumber = 90 }
-      action       = { type = "expire" }
-    }]
-  })
-}`,
-    cloudformation: `Repository:
-  Type: AWS::ECR::Repository
-  Properties:
-    RepositoryName: <repository-name>
-    LifecyclePolicy:
-      LifecyclePolicyText: |
-        {"rules": [{"rulePriority": 10, "description": "Expire images not pulled for 90 days",
-          "selection": {"tagStatus": "any", "countType": "sinceImagePulled", "countUnit": "days", "countNumber": 90},
-          "action": {"type": "expire"}}]}`,
+    terraform: oneRuleLifecycleTerraform(EXPIRE_UNPULLED),
+    cloudformation: oneRuleLifecycleCloudFormation(EXPIRE_UNPULLED),
     disruptive: "Deleted images cannot be restored: an old release kept only for a rare rollback (and never pulled) is deleted too. Exclude such tags or keep them in another repository.",
   },
 
@@ -759,34 +757,9 @@ aws ecr put-lifecycle-policy --region <region> --repository-name <repository-nam
 aws ce get-cost-and-usage --time-period Start=<yyyy-mm-dd>,End=<yyyy-mm-dd> --granularity MONTHLY --metrics UnblendedCost \\
   --filter '{"Dimensions":{"Key":"SERVICE","Values":["Amazon EC2 Container Registry (ECR)"]}}' --group-by Type=DIMENSION,Key=USAGE_TYPE
 # Replicate the repositories the destination's workloads pull (this replaces the registry's replication configuration)
-aws ecr put-replication-configuration --region <region> --replication-configuration \\
-  '{"rules":[{"destinations":[{"region":"<destination-region>","registryId":"<account-id>"}],"repositoryFilters":[{"filter":"<repository-prefix>","filterType":"PREFIX_MATCH"}]}]}'`,
-    terraform: `resource "aws_ecr_replication_configuration" "this" {
-  replication_configuration {
-    rule {
-      destination {
-        region      = "<destination-region>"
-        registry_id = "<account-id>"
-      }
-
-      repository_filter {
-        filter      = "<repository-prefix>"
-        filter_type = "PREFIX_MATCH"
-      }
-    }
-  }
-}`,
-    cloudformation: `Replication:
-  Type: AWS::ECR::ReplicationConfiguration
-  Properties:
-    ReplicationConfiguration:
-      Rules:
-        - Destinations:
-            - Region: <destination-region>
-              RegistryId: <account-id>
-          RepositoryFilters:
-            - Filter: <repository-prefix>
-              FilterType: PREFIX_MATCH`,
+${PUT_REPLICATION_CLI}`,
+    terraform: REPLICATION_TERRAFORM,
+    cloudformation: REPLICATION_CLOUDFORMATION,
   },
 
   "selective-replication": {
@@ -798,36 +771,11 @@ aws ecr put-replication-configuration --region <region> --replication-configurat
     ],
     cli: `aws ecr describe-registry --region <region> --query replicationConfiguration
 # The configuration is replaced as a whole: repeat every rule, each with its filters
-aws ecr put-replication-configuration --region <region> --replication-configuration \\
-  '{"rules":[{"destinations":[{"region":"<destination-region>","registryId":"<account-id>"}],"repositoryFilters":[{"filter":"<repository-prefix>","filterType":"PREFIX_MATCH"}]}]}'
+${PUT_REPLICATION_CLI}
 # Remove what was replicated but is no longer wanted, in the destination region
 aws ecr delete-repository --region <destination-region> --repository-name <repository-name> --force`,
-    terraform: `resource "aws_ecr_replication_configuration" "this" {
-  replication_configuration {
-    rule {
-      destination {
-        region      = "<destination-region>"
-        registry_id = "<account-id>"
-      }
-
-      repository_filter {
-        filter      = "<repository-prefix>"
-        filter_type = "PREFIX_MATCH"
-      }
-    }
-  }
-}`,
-    cloudformation: `Replication:
-  Type: AWS::ECR::ReplicationConfiguration
-  Properties:
-    ReplicationConfiguration:
-      Rules:
-        - Destinations:
-            - Region: <destination-region>
-              RegistryId: <account-id>
-          RepositoryFilters:
-            - Filter: <repository-prefix>
-              FilterType: PREFIX_MATCH`,
+    terraform: REPLICATION_TERRAFORM,
+    cloudformation: REPLICATION_CLOUDFORMATION,
     disruptive:
       "Repositories the filters leave out stop replicating: workloads in the destination that pull them get no new images there. Copies already replicated stay, and are billed, until you delete them.",
   },
@@ -842,31 +790,13 @@ aws ecr delete-repository --region <destination-region> --repository-name <repos
       "Save.",
     ],
     cli: `# A development registry: basic scan on push (free)
-aws ecr put-registry-scanning-configuration --region <region> --scan-type BASIC --rules ${SCAN_ON_PUSH_RULES}
+aws ecr put-registry-scanning-configuration --region <region> --scan-type BASIC --rules ${scanRules("SCAN_ON_PUSH")}
 # A production registry: continuous scanning for production repositories only
 aws ecr put-registry-scanning-configuration --region <region> --scan-type ENHANCED \\
-  --rules '[{"scanFrequency":"CONTINUOUS_SCAN","repositoryFilters":[{"filter":"prod*","filterType":"WILDCARD"}]}]'`,
+  --rules ${scanRules("CONTINUOUS_SCAN", "prod*")}`,
     terraform: `# Development accounts
-resource "aws_ecr_registry_scanning_configuration" "dev" {
-  scan_type = "BASIC"
-
-  rule {
-    scan_frequency = "SCAN_ON_PUSH"
-    repository_filter {
-      filter      = "*"
-      filter_type = "WILDCARD"
-    }
-  }
-}`,
+${registryScanningTerraform("dev", "BASIC", "SCAN_ON_PUSH")}`,
     cloudformation: `# Development accounts
-RegistryScanning:
-  Type: AWS::ECR::RegistryScanningConfiguration
-  Properties:
-    ScanType: BASIC
-    Rules:
-      - ScanFrequency: SCAN_ON_PUSH
-        RepositoryFilters:
-          - Filter: "*"
-            FilterType: WILDCARD`,
+${registryScanningCloudFormation("BASIC", "SCAN_ON_PUSH")}`,
   },
 };

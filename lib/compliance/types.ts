@@ -1,3 +1,5 @@
+import type { AwsFailure, ImageRecord, KmsKeyRecord, LayerRecord, RegionServicesRecord, RegistryRecord, RepositoryRecord, ScanRule, TrailRecord } from "@/lib/aws/types";
+
 /**
  * The contract between the evaluator and the checks. Checks are pure: they read these facts
  * (built by lib/db from one collection run's snapshot) and return a status, one sentence naming
@@ -46,139 +48,40 @@ export interface CheckResult {
 }
 
 /** An AWS call that failed for good while collecting the facts (lib/aws AwsFailure, trimmed). */
-export interface ReadError {
-  service: string;
-  operation: string;
-  errorName: string;
-  message: string;
-}
+export type ReadError = Pick<AwsFailure, "service" | "operation" | "errorName" | "message">;
 /** Operation name (e.g. "GetLifecyclePolicy", no service prefix) -> the failure that left a field unknown. */
 export type ReadErrors = Partial<Record<string, ReadError>>;
 
-export interface Filter {
-  filter: string;
-  filterType: string;
-}
+/** A repository filter of a scanning or replication rule, or a tag mutability exclusion. */
+export type Filter = ScanRule["repositoryFilters"][number];
 
-export interface ScanRule {
-  scanFrequency: string;
-  repositoryFilters: Filter[];
-}
+/**
+ * The collector's records (lib/aws/types.ts, types only) as the checks see them: what lib/db
+ * stored, with a failed call named in `readErrors` (operation -> ReadError) where a record has
+ * `errors`.
+ */
+export type { AdvancedFieldSelector, ReplicationRule, ScanRule } from "@/lib/aws/types";
+export type LayerFacts = LayerRecord;
+export type ImageFacts = ImageRecord;
+export type TrailFacts = TrailRecord;
 
-export interface ReplicationRule {
-  destinations: { region: string; registryId: string }[];
-  repositoryFilters: Filter[];
-}
-
-export interface LayerFacts {
-  digest: string;
-  /** Compressed bytes. */
-  size: number;
-  mediaType: string;
-}
-
-export interface ImageFacts {
-  digest: string;
-  tags: string[];
-  /** Compressed size as ECR reports it (bytes). */
-  sizeBytes: number;
-  pushedAt: Date;
-  /** ECR's lastRecordedPullTime; null when never pulled (or not recorded). */
-  lastPulledAt: Date | null;
-  manifestMediaType: string | null;
-  artifactMediaType: string | null;
-  /** COMPLETE, ACTIVE, FAILED, UNSUPPORTED_IMAGE, SCAN_ELIGIBILITY_EXPIRED, FINDINGS_UNAVAILABLE, ...; null when never scanned. */
-  scanStatus: string | null;
-  scanDescription: string | null;
-  scanCompletedAt: Date | null;
-  /** Severity (CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNDEFINED) -> count. */
-  severityCounts: Record<string, number> | null;
-  /** From the manifest (BatchGetImage); null when it was not read. */
-  layers: LayerFacts[] | null;
-}
-
-export interface KmsKeyFacts {
-  arn: string;
-  /** AWS or CUSTOMER; null when DescribeKey failed (see readErrors). */
-  keyManager: string | null;
-  keyState: string | null;
-  /** null when not a CMK, or GetKeyRotationStatus failed (see readErrors). */
-  rotationEnabled: boolean | null;
+/** The KMS key a repository names, as DescribeKey and GetKeyRotationStatus answered. */
+export interface KmsKeyFacts extends Pick<KmsKeyRecord, "arn" | "keyManager" | "keyState" | "rotationEnabled"> {
   readErrors: ReadErrors;
 }
 
-export interface RepositoryFacts {
-  arn: string;
-  accountId: string;
-  region: string;
-  name: string;
-  createdAt: Date;
-  /** MUTABLE, IMMUTABLE, MUTABLE_WITH_EXCLUSION, IMMUTABLE_WITH_EXCLUSION. */
-  imageTagMutability: string;
-  tagMutabilityExclusions: Filter[] | null;
-  /** The repository's own (legacy) scanOnPush flag; BASIC registries still honour it. */
-  scanOnPush: boolean;
-  /** From BatchGetRepositoryScanningConfiguration; null when not read (see readErrors). */
-  scanFrequency: string | null;
-  appliedScanFilters: Filter[] | null;
-  /** AES256, KMS or KMS_DSSE. */
-  encryptionType: string;
-  kmsKey: string | null;
+/** A repository of the snapshot, with its key and its images. */
+export interface RepositoryFacts extends Omit<RepositoryRecord, "uri" | "errors"> {
   /** The key the repository names, when it was described (null: no key, or not collected). */
   key: KmsKeyFacts | null;
-  /** Policy JSON text; null = none configured, unless readErrors names GetLifecyclePolicy / GetRepositoryPolicy. */
-  lifecyclePolicy: string | null;
-  repositoryPolicy: string | null;
-  tags: { key: string; value: string }[] | null;
   /** Failures on this repository's calls (GetLifecyclePolicy, GetRepositoryPolicy, ListTagsForResource, BatchGetRepositoryScanningConfiguration, DescribeImages, DescribeImageScanFindings, BatchGetImage, ...). */
   readErrors: ReadErrors;
   /** Every image of the repository in the snapshot (any order). */
   images: ImageFacts[];
 }
 
-/**
- * One field of a CloudTrail advanced event selector. Within a field every operator given must
- * hold (AND); within an operator any value may match (OR). Absent operators are empty lists.
- */
-export interface AdvancedFieldSelector {
-  field: string;
-  equals: string[];
-  notEquals?: string[];
-  startsWith?: string[];
-  notStartsWith?: string[];
-  endsWith?: string[];
-  notEndsWith?: string[];
-}
-
-export interface TrailFacts {
-  arn: string;
-  name: string;
-  homeRegion: string;
-  multiRegion: boolean;
-  organizationTrail: boolean;
-  isLogging: boolean | null;
-  /** Basic selectors, or null when the trail uses advanced ones. */
-  eventSelectors: { readWriteType: string; includeManagementEvents: boolean }[] | null;
-  advancedEventSelectors: { name: string | null; fieldSelectors: AdvancedFieldSelector[] }[] | null;
-}
-
-export interface RegistryFacts {
-  accountId: string;
-  region: string;
-  /** BASIC or ENHANCED; null when GetRegistryScanningConfiguration failed (see readErrors). */
-  scanType: string | null;
-  scanRules: ScanRule[] | null;
-  /** Registry policy JSON text; null = none, unless readErrors names GetRegistryPolicy. */
-  registryPolicy: string | null;
-  /** From DescribeRegistry; null when it failed. */
-  replicationRules: ReplicationRule[] | null;
-  /** Trails visible in the region (DescribeTrails with shadow trails), null when unread. */
-  trails: TrailFacts[] | null;
-  guardDutyDetectors: { detectorId: string; status: string }[] | null;
-  vpcs: { vpcId: string; isDefault: boolean }[] | null;
-  vpcEndpoints: { vpcEndpointId: string; vpcId: string; serviceName: string; type: string; state: string; privateDnsEnabled: boolean }[] | null;
-  /** Inspector2 ECR coverage per repository name (ACTIVE/INACTIVE); null for BASIC registries or when unread. */
-  inspectorCoverage: Record<string, string> | null;
+/** A registry, with what the checks need of its account and region's other services (CloudTrail, GuardDuty, VPC, Inspector). */
+export interface RegistryFacts extends Omit<RegistryRecord, "errors">, Omit<RegionServicesRecord, "errors"> {
   /** Failures on the registry's and the region's calls (DescribeRegistry, GetRegistryScanningConfiguration, GetRegistryPolicy, DescribeTrails, GetTrailStatus, GetEventSelectors, ListDetectors, GetDetector, DescribeVpcs, DescribeVpcEndpoints, ListCoverage). */
   readErrors: ReadErrors;
   /** Sum of the repositories' image sizes (bytes; an upper bound, layers are shared). */

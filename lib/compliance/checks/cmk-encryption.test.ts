@@ -1,46 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { type CheckContext, type ComplianceSettings, DEFAULT_COMPLIANCE_SETTINGS, type KmsKeyFacts, type ReadErrors, type RegistryFacts, type RepositoryFacts } from "../types";
+import type { ComplianceSettings, RegistryFacts, RepositoryFacts } from "../types";
 import { cmkEncryption } from "./cmk-encryption";
+import { AWS_KEY, checkContext, CMK, kmsError, kmsKeyFacts as key, OTHER_ACCOUNT_KEY, repositoryFacts } from "./testing";
 
-const NOW = new Date("2026-11-01T00:00:00Z");
 const registry = {} as RegistryFacts; // cmk-encryption reads nothing of the registry
-const CMK = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-const AWS_KEY = "arn:aws:kms:us-east-1:111122223333:key/aaaa0000-0000-4000-8000-000000000000";
-const OTHER_ACCOUNT_KEY = "arn:aws:kms:us-east-1:999988887777:key/bbbb1111-0000-4000-8000-000000000000";
 
-function context(settings: Partial<ComplianceSettings> = {}): CheckContext {
-  return { now: NOW, settings: { ...DEFAULT_COMPLIANCE_SETTINGS, ...settings }, organizationAccountIds: new Set(), accountEnvironments: new Map() };
-}
-
-function key(overrides: Partial<KmsKeyFacts> = {}): KmsKeyFacts {
-  return { arn: CMK, keyManager: "CUSTOMER", keyState: "Enabled", rotationEnabled: true, readErrors: {}, ...overrides };
-}
-
-function repo(overrides: Partial<RepositoryFacts> = {}): RepositoryFacts {
-  return {
-    arn: "arn:aws:ecr:us-east-1:111122223333:repository/team/api",
-    accountId: "111122223333",
-    region: "us-east-1",
-    name: "team/api",
-    createdAt: NOW,
-    imageTagMutability: "IMMUTABLE",
-    tagMutabilityExclusions: null,
-    scanOnPush: false,
-    scanFrequency: "SCAN_ON_PUSH",
-    appliedScanFilters: [],
-    encryptionType: "KMS",
-    kmsKey: CMK,
-    key: key(),
-    lifecyclePolicy: null,
-    repositoryPolicy: null,
-    tags: [],
-    readErrors: {},
-    images: [],
-    ...overrides,
-  };
-}
-
-const kmsError = (operation: string, errorName: string): ReadErrors => ({ [operation]: { service: "kms", operation, errorName, message: `${errorName} on ${operation}` } });
+const repo = (overrides: Partial<RepositoryFacts> = {}) => repositoryFacts({ kmsKey: CMK, key: key(), ...overrides });
 
 describe("cmk-encryption", () => {
   it.each<[string, Partial<RepositoryFacts>, Partial<ComplianceSettings>, string, RegExp]>([
@@ -72,12 +37,12 @@ describe("cmk-encryption", () => {
     ["KMS with no key ARN collected", { kmsKey: null, key: null }, {}, "ERROR", /KMS key ARN was not collected/],
     ["an undocumented encryptionType", { encryptionType: "ROT13" }, {}, "MANUAL", /"ROT13"/],
   ])("%s -> %s", (_, overrides, settings, status, reason) => {
-    const result = cmkEncryption.evaluate(repo(overrides), registry, context(settings));
+    const result = cmkEncryption.evaluate(repo(overrides), registry, checkContext({ settings }));
     expect(result.status).toBe(status);
     expect(result.reason).toMatch(reason);
   });
 
   it("gives the key's manager and state as evidence", () => {
-    expect(cmkEncryption.evaluate(repo({ key: key({ keyState: "Disabled" }) }), registry, context()).evidence).toMatchObject({ encryptionType: "KMS", kmsKey: CMK, keyManager: "CUSTOMER", keyState: "Disabled" });
+    expect(cmkEncryption.evaluate(repo({ key: key({ keyState: "Disabled" }) }), registry, checkContext()).evidence).toMatchObject({ encryptionType: "KMS", kmsKey: CMK, keyManager: "CUSTOMER", keyState: "Disabled" });
   });
 });

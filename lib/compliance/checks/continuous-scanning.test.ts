@@ -1,53 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { type CheckContext, DEFAULT_COMPLIANCE_SETTINGS, type ReadError, type RegistryFacts, type RepositoryFacts, type ScanRule } from "../types";
+import type { RegistryFacts, RepositoryFacts } from "../types";
 import { continuousScanning } from "./continuous-scanning";
+import { checkContext, readErrors, registryFacts as registry, repositoryFacts as repo, scanRule as rule } from "./testing";
 
-const repo = (overrides: Partial<RepositoryFacts> = {}): RepositoryFacts => ({
-  arn: "arn:aws:ecr:us-east-1:111122223333:repository/team/orders-api",
-  accountId: "111122223333",
-  region: "us-east-1",
-  name: "team/orders-api",
-  createdAt: new Date("2025-01-01T00:00:00Z"),
-  imageTagMutability: "IMMUTABLE",
-  tagMutabilityExclusions: null,
-  scanOnPush: false,
-  scanFrequency: null,
-  appliedScanFilters: null,
-  encryptionType: "KMS",
-  kmsKey: null,
-  key: null,
-  lifecyclePolicy: null,
-  repositoryPolicy: null,
-  tags: [],
-  readErrors: {},
-  images: [],
-  ...overrides,
-});
-
-const registry = (overrides: Partial<RegistryFacts> = {}): RegistryFacts => ({
-  accountId: "111122223333",
-  region: "us-east-1",
-  scanType: "BASIC",
-  scanRules: [],
-  registryPolicy: null,
-  replicationRules: [],
-  trails: [],
-  guardDutyDetectors: [],
-  vpcs: [],
-  vpcEndpoints: [],
-  inspectorCoverage: null,
-  readErrors: {},
-  storedBytes: 0,
-  ...overrides,
-});
-
-const ctx: CheckContext = { now: new Date("2026-11-01T00:00:00Z"), settings: DEFAULT_COMPLIANCE_SETTINGS, organizationAccountIds: new Set(), accountEnvironments: new Map() };
-const rule = (scanFrequency: string, ...filters: string[]): ScanRule => ({ scanFrequency, repositoryFilters: filters.map((filter) => ({ filter, filterType: "WILDCARD" })) });
-const denied = (operation: string): ReadError => ({ service: "ecr", operation, errorName: "AccessDeniedException", message: `not authorized to perform ecr:${operation}` });
+const ctx = checkContext();
 
 const enhanced = (overrides: Partial<RegistryFacts> = {}) =>
   registry({ scanType: "ENHANCED", scanRules: [rule("CONTINUOUS_SCAN", "*api*"), rule("SCAN_ON_PUSH", "*")], inspectorCoverage: { "team/orders-api": "ACTIVE", "team/worker": "INACTIVE" }, ...overrides });
-const inspectorDenied: ReadError = { service: "inspector2", operation: "ListCoverage", errorName: "AccessDeniedException", message: "not authorized to perform inspector2:ListCoverage" };
+const inspectorDenied = readErrors("ListCoverage", "inspector2");
 
 describe("continuous-scanning", () => {
   it.each<[string, Partial<RepositoryFacts>, RegistryFacts, string, string]>([
@@ -60,19 +20,19 @@ describe("continuous-scanning", () => {
     ["FAIL: coverage INACTIVE", {}, enhanced({ inspectorCoverage: { "team/orders-api": "INACTIVE" } }), "FAIL", "Amazon Inspector coverage is INACTIVE"],
     ["FAIL: Inspector does not list the repository", {}, enhanced({ inspectorCoverage: {} }), "FAIL", "Amazon Inspector lists no coverage for team/orders-api"],
     ["FAIL: inconsistent CONTINUOUS_SCAN in a BASIC registry", { scanFrequency: "CONTINUOUS_SCAN" }, registry(), "FAIL", "scan type is BASIC"],
-    ["ERROR: ListCoverage failed", {}, enhanced({ inspectorCoverage: null, readErrors: { ListCoverage: inspectorDenied } }), "ERROR", "inspector2:ListCoverage failed with AccessDeniedException"],
+    ["ERROR: ListCoverage failed", {}, enhanced({ inspectorCoverage: null, readErrors: inspectorDenied }), "ERROR", "inspector2:ListCoverage failed with AccessDeniedException"],
     ["ERROR: coverage not collected", {}, enhanced({ inspectorCoverage: null }), "ERROR", "ListCoverage) was not collected"],
     [
       "ERROR: the registry's scan type unread",
       { scanFrequency: "CONTINUOUS_SCAN" },
-      registry({ scanType: null, scanRules: null, readErrors: { GetRegistryScanningConfiguration: denied("GetRegistryScanningConfiguration") } }),
+      registry({ scanType: null, scanRules: null, readErrors: readErrors("GetRegistryScanningConfiguration") }),
       "ERROR",
       "GetRegistryScanningConfiguration failed with AccessDeniedException",
     ],
     [
       "ERROR: no scanning configuration readable",
-      { readErrors: { BatchGetRepositoryScanningConfiguration: denied("BatchGetRepositoryScanningConfiguration") } },
-      registry({ scanType: null, scanRules: null, readErrors: { GetRegistryScanningConfiguration: denied("GetRegistryScanningConfiguration") } }),
+      { readErrors: readErrors("BatchGetRepositoryScanningConfiguration") },
+      registry({ scanType: null, scanRules: null, readErrors: readErrors("GetRegistryScanningConfiguration") }),
       "ERROR",
       "BatchGetRepositoryScanningConfiguration failed",
     ],
@@ -83,7 +43,7 @@ describe("continuous-scanning", () => {
   });
 
   it("a SCAN_ON_PUSH repository fails without needing coverage, even when ListCoverage failed", () => {
-    const result = continuousScanning.evaluate(repo({ name: "team/worker" }), enhanced({ inspectorCoverage: null, readErrors: { ListCoverage: inspectorDenied } }), ctx);
+    const result = continuousScanning.evaluate(repo({ name: "team/worker" }), enhanced({ inspectorCoverage: null, readErrors: inspectorDenied }), ctx);
     expect(result.status).toBe("FAIL");
   });
 

@@ -1,44 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { type CheckContext, type ComplianceSettings, DEFAULT_COMPLIANCE_SETTINGS, type ReadErrors, type RegistryFacts, type RepositoryFacts } from "../types";
+import type { ComplianceSettings, RegistryFacts, RepositoryFacts } from "../types";
 import { crossAccountTrusted } from "./cross-account-trusted";
+import { ACCOUNT as OWN, checkContext, policyText as policy, readErrors, repositoryFacts as repo } from "./testing";
 
-const NOW = new Date("2026-11-01T00:00:00Z");
-const OWN = "111122223333";
 const ORG_MEMBER = "222233334444";
 const OUTSIDE = "999988887777";
 const PARTNER = "555566667777";
 const registry = {} as RegistryFacts; // cross-account-trusted reads nothing of the registry
 
-function context(settings: Partial<ComplianceSettings> = {}): CheckContext {
-  return { now: NOW, settings: { ...DEFAULT_COMPLIANCE_SETTINGS, ...settings }, organizationAccountIds: new Set([OWN, ORG_MEMBER]), accountEnvironments: new Map() };
-}
+const context = (settings: Partial<ComplianceSettings> = {}) => checkContext({ settings, organizationAccountIds: new Set([OWN, ORG_MEMBER]) });
 
-function repo(overrides: Partial<RepositoryFacts> = {}): RepositoryFacts {
-  return {
-    arn: `arn:aws:ecr:us-east-1:${OWN}:repository/team/api`,
-    accountId: OWN,
-    region: "us-east-1",
-    name: "team/api",
-    createdAt: NOW,
-    imageTagMutability: "IMMUTABLE",
-    tagMutabilityExclusions: null,
-    scanOnPush: false,
-    scanFrequency: "SCAN_ON_PUSH",
-    appliedScanFilters: [],
-    encryptionType: "KMS",
-    kmsKey: null,
-    key: null,
-    lifecyclePolicy: null,
-    repositoryPolicy: null,
-    tags: [],
-    readErrors: {},
-    images: [],
-    ...overrides,
-  };
-}
-
-const denied: ReadErrors = { GetRepositoryPolicy: { service: "ecr", operation: "GetRepositoryPolicy", errorName: "AccessDeniedException", message: "not authorized to perform ecr:GetRepositoryPolicy" } };
-const policy = (...Statement: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement });
+const denied = readErrors("GetRepositoryPolicy");
 const allow = (Sid: string, Principal: unknown, extra: Record<string, unknown> = {}) => ({ Sid, Effect: "Allow", Principal, Action: "ecr:BatchGetImage", ...extra });
 const orgPull = allow("OrgPull", { AWS: "*" }, { Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } } });
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { type AccountCostFacts, type AccountFacts, type CheckContext, DEFAULT_COMPLIANCE_SETTINGS } from "../types";
+import type { AccountCostFacts, AccountFacts } from "../types";
 import { crossRegionTransfer } from "./cross-region-transfer";
+import { ACCOUNT, checkContext } from "./testing";
 
-const ctx: CheckContext = { now: new Date("2026-11-01T00:00:00Z"), settings: DEFAULT_COMPLIANCE_SETTINGS, organizationAccountIds: new Set(), accountEnvironments: new Map() };
+const ctx = checkContext();
 
 function account(cost: AccountCostFacts): AccountFacts {
-  return { accountId: "111122223333", name: "payments-prod", environment: "prod", cost };
+  return { accountId: ACCOUNT, name: "payments-prod", environment: "prod", cost };
 }
 
 const read = (usageTypes: [string, number, boolean?][]): AccountCostFacts => ({
@@ -55,8 +56,8 @@ describe("cross-region-transfer", () => {
   });
 
   it("uses the threshold setting and marks estimated amounts in the evidence", () => {
-    const settings = { ...DEFAULT_COMPLIANCE_SETTINGS, maxCrossRegionTransferUsd: 10 };
-    const result = crossRegionTransfer.evaluate(account(read([["APS2-USE1-AWS-Out-Bytes", 12, true]])), { ...ctx, settings });
+    const settings = { maxCrossRegionTransferUsd: 10 };
+    const result = crossRegionTransfer.evaluate(account(read([["APS2-USE1-AWS-Out-Bytes", 12, true]])), checkContext({ settings }));
     expect(result.status).toBe("FAIL");
     expect(result.evidence).toMatchObject({ totalUsd: 12, thresholdUsd: 10, estimated: true, from: "2026-10-02", to: "2026-10-31", usageTypeCount: 1 });
   });

@@ -1,48 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { ReadError, RegistryFacts, RepositoryFacts, ScanRule } from "../types";
+import type { RegistryFacts, RepositoryFacts } from "../types";
 import { describeScan, effectiveScanFrequency } from "./effective-scan";
-
-const repo = (overrides: Partial<RepositoryFacts> = {}): RepositoryFacts => ({
-  arn: "arn:aws:ecr:us-east-1:111122223333:repository/team/orders-api",
-  accountId: "111122223333",
-  region: "us-east-1",
-  name: "team/orders-api",
-  createdAt: new Date("2025-01-01T00:00:00Z"),
-  imageTagMutability: "IMMUTABLE",
-  tagMutabilityExclusions: null,
-  scanOnPush: false,
-  scanFrequency: null,
-  appliedScanFilters: null,
-  encryptionType: "KMS",
-  kmsKey: null,
-  key: null,
-  lifecyclePolicy: null,
-  repositoryPolicy: null,
-  tags: [],
-  readErrors: {},
-  images: [],
-  ...overrides,
-});
-
-const registry = (overrides: Partial<RegistryFacts> = {}): RegistryFacts => ({
-  accountId: "111122223333",
-  region: "us-east-1",
-  scanType: "BASIC",
-  scanRules: [],
-  registryPolicy: null,
-  replicationRules: [],
-  trails: [],
-  guardDutyDetectors: [],
-  vpcs: [],
-  vpcEndpoints: [],
-  inspectorCoverage: null,
-  readErrors: {},
-  storedBytes: 0,
-  ...overrides,
-});
-
-const rule = (scanFrequency: string, ...filters: string[]): ScanRule => ({ scanFrequency, repositoryFilters: filters.map((filter) => ({ filter, filterType: "WILDCARD" })) });
-const denied = (service: string, operation: string): ReadError => ({ service, operation, errorName: "AccessDeniedException", message: `not authorized to perform ${operation}` });
+import { readErrors, registryFacts as registry, repositoryFacts as repo, scanRule as rule } from "./testing";
 
 describe("effectiveScanFrequency", () => {
   it.each<[string, Partial<RepositoryFacts>, Partial<RegistryFacts>, string, string, string[]]>([
@@ -66,7 +25,7 @@ describe("effectiveScanFrequency", () => {
     ["a MANUAL rule in ENHANCED never counts either", {}, { scanType: "ENHANCED", scanRules: [rule("MANUAL", "*")] }, "MANUAL", "none", []],
     [
       "the registry's rules when the repository call failed",
-      { readErrors: { BatchGetRepositoryScanningConfiguration: denied("ecr", "BatchGetRepositoryScanningConfiguration") } },
+      { readErrors: readErrors("BatchGetRepositoryScanningConfiguration") },
       { scanRules: [rule("SCAN_ON_PUSH", "*")] },
       "SCAN_ON_PUSH",
       "registry-rules",
@@ -83,14 +42,14 @@ describe("effectiveScanFrequency", () => {
   it.each<[string, Partial<RepositoryFacts>, Partial<RegistryFacts>, string]>([
     [
       "the repository call failed and the registry's too",
-      { readErrors: { BatchGetRepositoryScanningConfiguration: denied("ecr", "BatchGetRepositoryScanningConfiguration") } },
-      { scanType: null, scanRules: null, readErrors: { GetRegistryScanningConfiguration: denied("ecr", "GetRegistryScanningConfiguration") } },
+      { readErrors: readErrors("BatchGetRepositoryScanningConfiguration") },
+      { scanType: null, scanRules: null, readErrors: readErrors("GetRegistryScanningConfiguration") },
       "ecr:BatchGetRepositoryScanningConfiguration failed with AccessDeniedException",
     ],
     [
       "no repository answer and the registry call failed",
       {},
-      { scanType: null, scanRules: null, readErrors: { GetRegistryScanningConfiguration: denied("ecr", "GetRegistryScanningConfiguration") } },
+      { scanType: null, scanRules: null, readErrors: readErrors("GetRegistryScanningConfiguration") },
       "ecr:GetRegistryScanningConfiguration failed with AccessDeniedException",
     ],
     ["neither collected, no failure recorded", {}, { scanType: "BASIC", scanRules: null }, "not collected"],

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_COMPLIANCE_SETTINGS } from "../types";
 import { environmentOfValue, findRepositoryEnvironment, repositoryEnvironment } from "./environment";
+import { ACCOUNT } from "./testing";
 
-const ACCOUNT = "111122223333";
 const ctx = (accountEnvironment?: string) => ({
   settings: DEFAULT_COMPLIANCE_SETTINGS,
   accountEnvironments: new Map(accountEnvironment ? [[ACCOUNT, accountEnvironment]] : []),

@@ -1,6 +1,6 @@
 import type { RepositoryCheck } from "../types";
-import { latestScannableImage } from "./latest-image";
-import { fail, gib, notApplicable, pass, unreadable } from "./result";
+import { latestImageToJudge } from "./latest-image";
+import { fail, gib, pass, unreadable } from "./result";
 
 /**
  * COST-02: the latest image stays small (storage, transfer and cold-start time all grow with it).
@@ -15,11 +15,9 @@ export const imageSize: RepositoryCheck = {
   id: "image-size",
   scope: "repository",
   evaluate(repo, _registry, ctx) {
-    const failure = unreadable(repo.readErrors, ["DescribeImages"]);
-    if (failure) return failure;
-    if (repo.images.length === 0) return notApplicable("The repository has no images");
-    const image = latestScannableImage(repo.images);
-    if (!image) return notApplicable(`The repository's ${repo.images.length} artifacts are signatures or other non-image artifacts`, { artifactCount: repo.images.length });
+    const latest = latestImageToJudge(repo);
+    if ("result" in latest) return latest.result;
+    const { image } = latest;
 
     const { maxImageBytes, maxImageLayers } = ctx.settings;
     const layers = image.layers;

@@ -1,43 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { type CheckContext, DEFAULT_COMPLIANCE_SETTINGS, type KmsKeyFacts, type ReadErrors, type RegistryFacts, type RepositoryFacts } from "../types";
+import type { RegistryFacts, RepositoryFacts } from "../types";
 import { keyRotation } from "./key-rotation";
+import { AWS_KEY, checkContext, CMK, kmsError, kmsKeyFacts as key, OTHER_ACCOUNT_KEY, repositoryFacts } from "./testing";
 
-const NOW = new Date("2026-11-01T00:00:00Z");
-const ctx: CheckContext = { now: NOW, settings: DEFAULT_COMPLIANCE_SETTINGS, organizationAccountIds: new Set(), accountEnvironments: new Map() };
+const ctx = checkContext();
 const registry = {} as RegistryFacts; // key-rotation reads nothing of the registry
-const CMK = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-const AWS_KEY = "arn:aws:kms:us-east-1:111122223333:key/aaaa0000-0000-4000-8000-000000000000";
-const OTHER_ACCOUNT_KEY = "arn:aws:kms:us-east-1:999988887777:key/bbbb1111-0000-4000-8000-000000000000";
 
-function key(overrides: Partial<KmsKeyFacts> = {}): KmsKeyFacts {
-  return { arn: CMK, keyManager: "CUSTOMER", keyState: "Enabled", rotationEnabled: true, readErrors: {}, ...overrides };
-}
-
-function repo(overrides: Partial<RepositoryFacts> = {}): RepositoryFacts {
-  return {
-    arn: "arn:aws:ecr:us-east-1:111122223333:repository/team/api",
-    accountId: "111122223333",
-    region: "us-east-1",
-    name: "team/api",
-    createdAt: NOW,
-    imageTagMutability: "IMMUTABLE",
-    tagMutabilityExclusions: null,
-    scanOnPush: false,
-    scanFrequency: "SCAN_ON_PUSH",
-    appliedScanFilters: [],
-    encryptionType: "KMS",
-    kmsKey: CMK,
-    key: key(),
-    lifecyclePolicy: null,
-    repositoryPolicy: null,
-    tags: [],
-    readErrors: {},
-    images: [],
-    ...overrides,
-  };
-}
-
-const kmsError = (operation: string, errorName: string): ReadErrors => ({ [operation]: { service: "kms", operation, errorName, message: `${errorName} on ${operation}` } });
+const repo = (overrides: Partial<RepositoryFacts> = {}) => repositoryFacts({ kmsKey: CMK, key: key(), ...overrides });
 
 describe("key-rotation", () => {
   it.each<[string, Partial<RepositoryFacts>, string, RegExp]>([

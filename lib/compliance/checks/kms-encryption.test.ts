@@ -1,35 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { type CheckContext, DEFAULT_COMPLIANCE_SETTINGS, type RegistryFacts, type RepositoryFacts } from "../types";
+import type { RegistryFacts, RepositoryFacts } from "../types";
 import { kmsEncryption } from "./kms-encryption";
+import { checkContext, CMK as KEY, repositoryFacts as repo } from "./testing";
 
-const NOW = new Date("2026-11-01T00:00:00Z");
-const ctx: CheckContext = { now: NOW, settings: DEFAULT_COMPLIANCE_SETTINGS, organizationAccountIds: new Set(), accountEnvironments: new Map() };
+const ctx = checkContext();
 const registry = {} as RegistryFacts; // kms-encryption reads nothing of the registry
-const KEY = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-
-function repo(overrides: Partial<RepositoryFacts> = {}): RepositoryFacts {
-  return {
-    arn: "arn:aws:ecr:us-east-1:111122223333:repository/team/api",
-    accountId: "111122223333",
-    region: "us-east-1",
-    name: "team/api",
-    createdAt: NOW,
-    imageTagMutability: "IMMUTABLE",
-    tagMutabilityExclusions: null,
-    scanOnPush: false,
-    scanFrequency: "SCAN_ON_PUSH",
-    appliedScanFilters: [],
-    encryptionType: "KMS",
-    kmsKey: null,
-    key: null,
-    lifecyclePolicy: null,
-    repositoryPolicy: null,
-    tags: [],
-    readErrors: {},
-    images: [],
-    ...overrides,
-  };
-}
 
 describe("kms-encryption", () => {
   it.each<[string, Partial<RepositoryFacts>, string, RegExp]>([

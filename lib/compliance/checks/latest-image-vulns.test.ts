@@ -1,69 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { type CheckContext, DEFAULT_COMPLIANCE_SETTINGS, type ReadError, type RegistryFacts, type RepositoryFacts, type ImageFacts, type ComplianceSettings } from "../types";
+import type { ComplianceSettings, ImageFacts, RepositoryFacts } from "../types";
 import { latestImageVulns } from "./latest-image-vulns";
+import { checkContext, COSIGN_SIGNATURE, daysAgo, digestOf, imageFacts, readErrors, registryFacts as registry, repositoryFacts as repo } from "./testing";
 
-const repo = (overrides: Partial<RepositoryFacts> = {}): RepositoryFacts => ({
-  arn: "arn:aws:ecr:us-east-1:111122223333:repository/team/orders-api",
-  accountId: "111122223333",
-  region: "us-east-1",
-  name: "team/orders-api",
-  createdAt: new Date("2025-01-01T00:00:00Z"),
-  imageTagMutability: "IMMUTABLE",
-  tagMutabilityExclusions: null,
-  scanOnPush: false,
-  scanFrequency: null,
-  appliedScanFilters: null,
-  encryptionType: "KMS",
-  kmsKey: null,
-  key: null,
-  lifecyclePolicy: null,
-  repositoryPolicy: null,
-  tags: [],
-  readErrors: {},
-  images: [],
-  ...overrides,
-});
+const ctx = (settings: Partial<ComplianceSettings> = {}) => checkContext({ settings });
 
-const registry = (overrides: Partial<RegistryFacts> = {}): RegistryFacts => ({
-  accountId: "111122223333",
-  region: "us-east-1",
-  scanType: "BASIC",
-  scanRules: [],
-  registryPolicy: null,
-  replicationRules: [],
-  trails: [],
-  guardDutyDetectors: [],
-  vpcs: [],
-  vpcEndpoints: [],
-  inspectorCoverage: null,
-  readErrors: {},
-  storedBytes: 0,
-  ...overrides,
-});
-
-const NOW = new Date("2026-11-01T00:00:00Z");
-const DAY = 86_400_000;
-const daysAgo = (days: number) => new Date(NOW.getTime() - days * DAY);
-const ctx = (settings: Partial<ComplianceSettings> = {}): CheckContext => ({ now: NOW, settings: { ...DEFAULT_COMPLIANCE_SETTINGS, ...settings }, organizationAccountIds: new Set(), accountEnvironments: new Map() });
-const denied = (service: string, operation: string): ReadError => ({ service, operation, errorName: "AccessDeniedException", message: `not authorized to perform ${service}:${operation}` });
-
-const image = (overrides: Partial<ImageFacts> = {}): ImageFacts => ({
-  digest: `sha256:${"1".repeat(64)}`,
-  tags: ["1.4.2", "latest"],
-  sizeBytes: 80_000_000,
-  pushedAt: daysAgo(3),
-  lastPulledAt: daysAgo(1),
-  manifestMediaType: "application/vnd.oci.image.manifest.v1+json",
-  artifactMediaType: "application/vnd.oci.image.config.v1+json",
-  scanStatus: "COMPLETE",
-  scanDescription: "The scan was completed successfully.",
-  scanCompletedAt: daysAgo(3),
-  severityCounts: { MEDIUM: 2, LOW: 7 },
-  layers: null,
-  ...overrides,
-});
-const older = image({ digest: `sha256:${"0".repeat(64)}`, tags: ["1.4.1"], pushedAt: daysAgo(40), scanCompletedAt: daysAgo(40), severityCounts: { CRITICAL: 9 } });
-const signature = image({ digest: `sha256:${"5".repeat(64)}`, tags: [`sha256-${"1".repeat(64)}.sig`], pushedAt: daysAgo(0.5), artifactMediaType: "application/vnd.dev.cosign.artifact.sig.v1+json", scanStatus: null, scanCompletedAt: null, severityCounts: null });
+const image = (overrides: Partial<ImageFacts> = {}): ImageFacts =>
+  imageFacts({
+    tags: ["1.4.2", "latest"],
+    sizeBytes: 80_000_000,
+    pushedAt: daysAgo(3),
+    lastPulledAt: daysAgo(1),
+    scanStatus: "COMPLETE",
+    scanDescription: "The scan was completed successfully.",
+    scanCompletedAt: daysAgo(3),
+    severityCounts: { MEDIUM: 2, LOW: 7 },
+    ...overrides,
+  });
+const older = image({ digest: digestOf(0), tags: ["1.4.1"], pushedAt: daysAgo(40), scanCompletedAt: daysAgo(40), severityCounts: { CRITICAL: 9 } });
+const signature = image({ digest: digestOf(5), tags: [`sha256-${"1".repeat(64)}.sig`], pushedAt: daysAgo(0.5), artifactMediaType: COSIGN_SIGNATURE, scanStatus: null, scanCompletedAt: null, severityCounts: null });
 const latest = (overrides: Partial<ImageFacts>) => repo({ images: [older, image(overrides), signature] });
 
 describe("latest-image-vulns", () => {
@@ -90,14 +45,14 @@ describe("latest-image-vulns", () => {
     ["MANUAL: complete without a completion time", latest({ scanCompletedAt: null }), "MANUAL", "no scan completion time"],
     ["NOT_APPLICABLE: no images", repo({ images: [] }), "NOT_APPLICABLE", "no images"],
     ["NOT_APPLICABLE: only a signature", repo({ images: [signature] }), "NOT_APPLICABLE", "1 artifacts are signatures"],
-    ["ERROR: DescribeImages failed", repo({ images: [], readErrors: { DescribeImages: denied("ecr", "DescribeImages") } }), "ERROR", "ecr:DescribeImages failed with AccessDeniedException"],
+    ["ERROR: DescribeImages failed", repo({ images: [], readErrors: readErrors("DescribeImages") }), "ERROR", "ecr:DescribeImages failed with AccessDeniedException"],
     [
       "ERROR: no counts and the findings unreadable",
-      repo({ images: [image({ severityCounts: null })], readErrors: { DescribeImageScanFindings: denied("ecr", "DescribeImageScanFindings") } }),
+      repo({ images: [image({ severityCounts: null })], readErrors: readErrors("DescribeImageScanFindings") }),
       "ERROR",
       "ecr:DescribeImageScanFindings failed",
     ],
-    ["ERROR: no counts and Inspector unreadable", repo({ images: [image({ severityCounts: null, scanStatus: "ACTIVE" })], readErrors: { ListFindings: denied("inspector2", "ListFindings") } }), "ERROR", "inspector2:ListFindings failed"],
+    ["ERROR: no counts and Inspector unreadable", repo({ images: [image({ severityCounts: null, scanStatus: "ACTIVE" })], readErrors: readErrors("ListFindings", "inspector2") }), "ERROR", "inspector2:ListFindings failed"],
   ])("%s", (_label, repository, status, reason, settings) => {
     const result = latestImageVulns.evaluate(repository, registry(), ctx(settings));
     expect(result.status).toBe(status);
@@ -105,14 +60,14 @@ describe("latest-image-vulns", () => {
   });
 
   it("counts from DescribeImages decide even when the findings call failed", () => {
-    const result = latestImageVulns.evaluate(repo({ images: [image()], readErrors: { DescribeImageScanFindings: denied("ecr", "DescribeImageScanFindings") } }), registry(), ctx());
+    const result = latestImageVulns.evaluate(repo({ images: [image()], readErrors: readErrors("DescribeImageScanFindings") }), registry(), ctx());
     expect(result.status).toBe("PASS");
   });
 
   it("gives the image's digest, tags, push, scan and counts as evidence", () => {
     const result = latestImageVulns.evaluate(latest({ severityCounts: { CRITICAL: 2 } }), registry(), ctx());
     expect(result.evidence).toMatchObject({
-      digest: `sha256:${"1".repeat(64)}`,
+      digest: digestOf(1),
       tags: ["1.4.2", "latest"],
       pushedAt: daysAgo(3).toISOString(),
       scanStatus: "COMPLETE",

@@ -1,7 +1,7 @@
 import { SEVERITY_ORDER } from "../../severity";
 import type { ImageFacts, RepositoryCheck } from "../types";
-import { latestScannableImage } from "./latest-image";
-import { fail, manual, notApplicable, pass, unreadable } from "./result";
+import { latestImageToJudge } from "./latest-image";
+import { fail, manual, pass, unreadable } from "./result";
 
 /**
  * RA-5, IVS-01: the image a repository would deploy next (its newest container image) has a
@@ -44,11 +44,9 @@ export const latestImageVulns: RepositoryCheck = {
   id: "latest-image-vulns",
   scope: "repository",
   evaluate(repo, _registry, ctx) {
-    const failure = unreadable(repo.readErrors, ["DescribeImages"]);
-    if (failure) return failure;
-    if (repo.images.length === 0) return notApplicable("The repository has no images");
-    const image = latestScannableImage(repo.images);
-    if (!image) return notApplicable(`The repository's ${repo.images.length} artifacts are signatures or other non-image artifacts, none scannable`, { artifactCount: repo.images.length });
+    const latest = latestImageToJudge(repo, ", none scannable");
+    if ("result" in latest) return latest.result;
+    const { image } = latest;
 
     const { vulnerabilityThreshold: threshold, scanStalenessDays } = ctx.settings;
     const evidence = { ...imageEvidence(image), threshold, scanStalenessDays };

@@ -1,16 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { isScannableImage, latestScannableImage } from "./latest-image";
-
-const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-const OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
-const NOW = Date.UTC(2026, 10, 1);
+import { isContainerImage as isScannableImage, latestScannableImage } from "@/lib/latest-image";
+import { COSIGN_SIGNATURE, daysAgo, OCI_CONFIG, OCI_MANIFEST } from "./testing";
 
 const image = (digest: string, pushedDaysAgo: number, extra: Partial<{ tags: string[]; artifactMediaType: string | null; manifestMediaType: string | null }> = {}) => ({
   digest,
   tags: [] as string[],
   artifactMediaType: OCI_CONFIG as string | null,
   manifestMediaType: OCI_MANIFEST as string | null,
-  pushedAt: new Date(NOW - pushedDaysAgo * 86_400_000),
+  pushedAt: daysAgo(pushedDaysAgo),
   ...extra,
 });
 
@@ -28,7 +25,7 @@ describe("isScannableImage", () => {
     ["an attestation by tag", image("a", 0, { tags: [`sha256-${HEX}.att`] }), false],
     ["an SBOM by tag", image("a", 0, { tags: [`sha256-${HEX}.sbom`] }), false],
     ["a referrers index by tag", image("a", 0, { tags: [`sha256-${HEX}`] }), false],
-    ["a cosign signature by artifact type", image("a", 0, { artifactMediaType: "application/vnd.dev.cosign.artifact.sig.v1+json" }), false],
+    ["a cosign signature by artifact type", image("a", 0, { artifactMediaType: COSIGN_SIGNATURE }), false],
     ["an in-toto attestation", image("a", 0, { artifactMediaType: "application/vnd.in-toto+json" }), false],
     ["an SPDX SBOM", image("a", 0, { artifactMediaType: "application/spdx+json" }), false],
     ["a CycloneDX SBOM", image("a", 0, { artifactMediaType: "application/vnd.cyclonedx+json" }), false],
@@ -44,7 +41,7 @@ describe("latestScannableImage", () => {
   it("takes the newest image, skipping a newer signature and an older image", () => {
     const images = [
       image("old", 9),
-      image("sig", 0, { tags: [`sha256-${HEX}.sig`], artifactMediaType: "application/vnd.dev.cosign.artifact.sig.v1+json" }),
+      image("sig", 0, { tags: [`sha256-${HEX}.sig`], artifactMediaType: COSIGN_SIGNATURE }),
       image("new", 1, { tags: ["latest"] }),
       image("sbom", 0.5, { artifactMediaType: "application/spdx+json" }),
     ];

@@ -1,32 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { type CheckContext, type ComplianceSettings, DEFAULT_COMPLIANCE_SETTINGS, type ImageFacts, type ReadErrors, type RegistryFacts, type RepositoryFacts } from "../types";
+import type { ComplianceSettings, ImageFacts, RegistryFacts, RepositoryFacts } from "../types";
 import { lifecycleCostRules } from "./lifecycle-cost-rules";
+import { agedImage as image, checkContext, GIB, readErrors, repositoryFacts } from "./testing";
 
-const NOW = new Date("2026-11-01T00:00:00Z");
-const DAY = 86_400_000;
-const GIB = 1024 ** 3;
 const registry = {} as RegistryFacts; // lifecycle-cost-rules reads nothing of the registry
-
-function context(settings: Partial<ComplianceSettings> = {}): CheckContext {
-  return { now: NOW, settings: { ...DEFAULT_COMPLIANCE_SETTINGS, ...settings }, organizationAccountIds: new Set(), accountEnvironments: new Map() };
-}
-
-function image(daysAgo: number, tags: string[], sizeBytes: number): ImageFacts {
-  return {
-    digest: `sha256:${daysAgo}-${tags.join(",")}`,
-    tags,
-    sizeBytes,
-    pushedAt: new Date(NOW.getTime() - daysAgo * DAY),
-    lastPulledAt: null,
-    manifestMediaType: null,
-    artifactMediaType: null,
-    scanStatus: null,
-    scanDescription: null,
-    scanCompletedAt: null,
-    severityCounts: null,
-    layers: null,
-  };
-}
+const context = (settings: Partial<ComplianceSettings> = {}) => checkContext({ settings });
 
 // 3 untagged images (2 older than a day: 1.5 GiB) and 12 tagged ones (the 2 oldest beyond 10: 0.5 GiB).
 const IMAGES: ImageFacts[] = [
@@ -36,29 +14,7 @@ const IMAGES: ImageFacts[] = [
   ...Array.from({ length: 12 }, (_, i) => image(i, [`1.0.${i}`], GIB / 4)),
 ];
 
-function repo(overrides: Partial<RepositoryFacts> = {}): RepositoryFacts {
-  return {
-    arn: "arn:aws:ecr:us-east-1:111122223333:repository/team/api",
-    accountId: "111122223333",
-    region: "us-east-1",
-    name: "team/api",
-    createdAt: NOW,
-    imageTagMutability: "IMMUTABLE",
-    tagMutabilityExclusions: null,
-    scanOnPush: false,
-    scanFrequency: "SCAN_ON_PUSH",
-    appliedScanFilters: [],
-    encryptionType: "KMS",
-    kmsKey: null,
-    key: null,
-    lifecyclePolicy: null,
-    repositoryPolicy: null,
-    tags: [],
-    readErrors: {},
-    images: IMAGES,
-    ...overrides,
-  };
-}
+const repo = (overrides: Partial<RepositoryFacts> = {}) => repositoryFacts({ images: IMAGES, ...overrides });
 
 type Selection = Record<string, unknown>;
 const rule = (rulePriority: number, selection: Selection, type = "expire") => ({ rulePriority, selection, action: { type } });
@@ -67,9 +23,7 @@ const anyCap = (rulePriority: number, count: number) => rule(rulePriority, { tag
 const taggedCap = (rulePriority: number, count: number, lists: Selection) => rule(rulePriority, { tagStatus: "tagged", countType: "imageCountMoreThan", countNumber: count, ...lists });
 const policy = (...rules: unknown[]) => JSON.stringify({ rules });
 
-const denied: ReadErrors = {
-  GetLifecyclePolicy: { service: "ecr", operation: "GetLifecyclePolicy", errorName: "AccessDeniedException", message: "not authorized to perform ecr:GetLifecyclePolicy" },
-};
+const denied = readErrors("GetLifecyclePolicy");
 
 describe("lifecycle-cost-rules", () => {
   it.each<[string, Partial<RepositoryFacts>, Partial<ComplianceSettings>, string, RegExp[]]>([

@@ -1,38 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { type CheckContext, DEFAULT_COMPLIANCE_SETTINGS, type ReadErrors, type RegistryFacts, type RepositoryFacts } from "../types";
+import type { RegistryFacts, RepositoryFacts } from "../types";
 import { lifecyclePresent } from "./lifecycle-present";
+import { checkContext, readErrors, repositoryFacts as repo } from "./testing";
 
-const NOW = new Date("2026-11-01T00:00:00Z");
-const ctx: CheckContext = { now: NOW, settings: DEFAULT_COMPLIANCE_SETTINGS, organizationAccountIds: new Set(), accountEnvironments: new Map() };
+const ctx = checkContext();
 const registry = {} as RegistryFacts; // lifecycle-present reads nothing of the registry
-
-function repo(overrides: Partial<RepositoryFacts> = {}): RepositoryFacts {
-  return {
-    arn: "arn:aws:ecr:us-east-1:111122223333:repository/team/api",
-    accountId: "111122223333",
-    region: "us-east-1",
-    name: "team/api",
-    createdAt: NOW,
-    imageTagMutability: "IMMUTABLE",
-    tagMutabilityExclusions: null,
-    scanOnPush: false,
-    scanFrequency: "SCAN_ON_PUSH",
-    appliedScanFilters: [],
-    encryptionType: "KMS",
-    kmsKey: null,
-    key: null,
-    lifecyclePolicy: null,
-    repositoryPolicy: null,
-    tags: [],
-    readErrors: {},
-    images: [],
-    ...overrides,
-  };
-}
-
-const denied: ReadErrors = {
-  GetLifecyclePolicy: { service: "ecr", operation: "GetLifecyclePolicy", errorName: "AccessDeniedException", message: "not authorized to perform ecr:GetLifecyclePolicy" },
-};
+const denied = readErrors("GetLifecyclePolicy");
 const rule = (rulePriority: number) => ({ rulePriority, selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 1 }, action: { type: "expire" } });
 
 describe("lifecycle-present", () => {

@@ -1,30 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { type CheckContext, type ComplianceSettings, DEFAULT_COMPLIANCE_SETTINGS, type ImageFacts } from "../types";
+import type { ComplianceSettings } from "../types";
 import { describeRule, parseLifecyclePolicy, reclaimableBytes } from "./lifecycle-rules";
+import { agedImage as image, checkContext } from "./testing";
 
-const NOW = new Date("2026-11-01T00:00:00Z");
-const DAY = 86_400_000;
-
-function context(settings: Partial<ComplianceSettings> = {}): CheckContext {
-  return { now: NOW, settings: { ...DEFAULT_COMPLIANCE_SETTINGS, ...settings }, organizationAccountIds: new Set(), accountEnvironments: new Map() };
-}
-
-function image(daysAgo: number, tags: string[], sizeBytes = 100): ImageFacts {
-  return {
-    digest: `sha256:${daysAgo}-${tags.join(",")}`,
-    tags,
-    sizeBytes,
-    pushedAt: new Date(NOW.getTime() - daysAgo * DAY),
-    lastPulledAt: null,
-    manifestMediaType: null,
-    artifactMediaType: null,
-    scanStatus: null,
-    scanDescription: null,
-    scanCompletedAt: null,
-    severityCounts: null,
-    layers: null,
-  };
-}
+const context = (settings: Partial<ComplianceSettings> = {}) => checkContext({ settings });
 
 describe("parseLifecyclePolicy", () => {
   it("reads every field of a rule", () => {

@@ -1,4 +1,5 @@
 import type { CheckContext, ImageFacts } from "../types";
+import { boundedCache } from "./bounded-cache";
 
 /**
  * ECR lifecycle policies as the checks read them: parsed once per distinct text, tolerant (ECR
@@ -34,19 +35,10 @@ export type ParsedLifecyclePolicy = { ok: true; rules: LifecycleRule[] } | { ok:
 export const INVALID_LIFECYCLE_REASON = "lifecycle policy is not valid JSON";
 
 // Few distinct lifecycle texts exist across an organisation (teams copy one policy): parse each once.
-const CACHE_LIMIT = 2_000;
-const cache = new Map<string, ParsedLifecyclePolicy>();
+const parseCached = boundedCache(parseUncached, 2_000);
 
 export function parseLifecyclePolicy(text: string): ParsedLifecyclePolicy {
-  const cached = cache.get(text);
-  if (cached) return cached;
-  const parsed = parseUncached(text);
-  if (cache.size >= CACHE_LIMIT) {
-    const oldest = cache.keys().next();
-    if (!oldest.done) cache.delete(oldest.value);
-  }
-  cache.set(text, parsed);
-  return parsed;
+  return parseCached(text);
 }
 
 function parseUncached(text: string): ParsedLifecyclePolicy {

@@ -1,3 +1,5 @@
+import { boundedCache } from "./bounded-cache";
+
 /**
  * IAM resource policies (ECR repository and registry policies) as the checks read them: parsed
  * once per distinct text, with Statement, Principal, Action and Condition normalised to arrays.
@@ -39,19 +41,10 @@ export const INVALID_POLICY_REASON = "policy is not valid JSON";
 
 // The same few policies repeat across thousands of repositories (an org-wide pull statement):
 // parsing each distinct text once keeps the evaluator fast. Bounded so a scale run cannot grow it without end.
-const CACHE_LIMIT = 2_000;
-const cache = new Map<string, ParsedPolicy>();
+const parseCached = boundedCache(parseUncached, 2_000);
 
 export function parsePolicy(text: string): ParsedPolicy {
-  const cached = cache.get(text);
-  if (cached) return cached;
-  const parsed = parseUncached(text);
-  if (cache.size >= CACHE_LIMIT) {
-    const oldest = cache.keys().next();
-    if (!oldest.done) cache.delete(oldest.value);
-  }
-  cache.set(text, parsed);
-  return parsed;
+  return parseCached(text);
 }
 
 function parseUncached(text: string): ParsedPolicy {

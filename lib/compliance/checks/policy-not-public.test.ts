@@ -1,55 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { type CheckContext, DEFAULT_COMPLIANCE_SETTINGS, type ReadErrors, type RegistryFacts, type RepositoryFacts } from "../types";
 import { policyNotPublic, registryPolicyNotPublic } from "./policy-not-public";
+import { checkContext, policyText as policy, readErrors, registryFacts as registry, repositoryFacts as repo } from "./testing";
 
-const NOW = new Date("2026-11-01T00:00:00Z");
-const ctx: CheckContext = { now: NOW, settings: DEFAULT_COMPLIANCE_SETTINGS, organizationAccountIds: new Set(), accountEnvironments: new Map() };
-
-function repo(overrides: Partial<RepositoryFacts> = {}): RepositoryFacts {
-  return {
-    arn: "arn:aws:ecr:us-east-1:111122223333:repository/team/api",
-    accountId: "111122223333",
-    region: "us-east-1",
-    name: "team/api",
-    createdAt: NOW,
-    imageTagMutability: "IMMUTABLE",
-    tagMutabilityExclusions: null,
-    scanOnPush: false,
-    scanFrequency: "SCAN_ON_PUSH",
-    appliedScanFilters: [],
-    encryptionType: "KMS",
-    kmsKey: null,
-    key: null,
-    lifecyclePolicy: null,
-    repositoryPolicy: null,
-    tags: [],
-    readErrors: {},
-    images: [],
-    ...overrides,
-  };
-}
-
-function registry(overrides: Partial<RegistryFacts> = {}): RegistryFacts {
-  return {
-    accountId: "111122223333",
-    region: "us-east-1",
-    scanType: "BASIC",
-    scanRules: [],
-    registryPolicy: null,
-    replicationRules: [],
-    trails: [],
-    guardDutyDetectors: [],
-    vpcs: [],
-    vpcEndpoints: [],
-    inspectorCoverage: null,
-    readErrors: {},
-    storedBytes: 0,
-    ...overrides,
-  };
-}
-
-const denied = (operation: string): ReadErrors => ({ [operation]: { service: "ecr", operation, errorName: "AccessDeniedException", message: `not authorized to perform ecr:${operation}` } });
-const policy = (...Statement: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement });
+const ctx = checkContext();
 const PULL = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"];
 const allow = (Principal: unknown, extra: Record<string, unknown> = {}) => ({ Sid: "Pull", Effect: "Allow", Principal, Action: PULL, ...extra });
 
@@ -83,7 +36,7 @@ describe("policy-not-public (repository)", () => {
   });
 
   it("is ERROR when GetRepositoryPolicy failed", () => {
-    const result = policyNotPublic.evaluate(repo({ readErrors: denied("GetRepositoryPolicy") }), registry(), ctx);
+    const result = policyNotPublic.evaluate(repo({ readErrors: readErrors("GetRepositoryPolicy") }), registry(), ctx);
     expect(result.status).toBe("ERROR");
     expect(result.reason).toMatch(/ecr:GetRepositoryPolicy failed with AccessDeniedException/);
   });
@@ -103,7 +56,7 @@ describe("policy-not-public (registry)", () => {
   });
 
   it("is ERROR when GetRegistryPolicy failed", () => {
-    const result = registryPolicyNotPublic.evaluate(registry({ readErrors: denied("GetRegistryPolicy") }), [], ctx);
+    const result = registryPolicyNotPublic.evaluate(registry({ readErrors: readErrors("GetRegistryPolicy") }), [], ctx);
     expect(result.status).toBe("ERROR");
     expect(result.reason).toMatch(/ecr:GetRegistryPolicy failed with AccessDeniedException/);
   });

@@ -1,49 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { type CheckContext, DEFAULT_COMPLIANCE_SETTINGS, type ReadError, type RegistryFacts, type RepositoryFacts, type ScanRule } from "../types";
+import type { RegistryFacts, RepositoryFacts } from "../types";
 import { scanConfigured } from "./scan-configured";
+import { checkContext, readErrors, registryFacts as registry, repositoryFacts as repo, scanRule as rule } from "./testing";
 
-const repo = (overrides: Partial<RepositoryFacts> = {}): RepositoryFacts => ({
-  arn: "arn:aws:ecr:us-east-1:111122223333:repository/team/orders-api",
-  accountId: "111122223333",
-  region: "us-east-1",
-  name: "team/orders-api",
-  createdAt: new Date("2025-01-01T00:00:00Z"),
-  imageTagMutability: "IMMUTABLE",
-  tagMutabilityExclusions: null,
-  scanOnPush: false,
-  scanFrequency: null,
-  appliedScanFilters: null,
-  encryptionType: "KMS",
-  kmsKey: null,
-  key: null,
-  lifecyclePolicy: null,
-  repositoryPolicy: null,
-  tags: [],
-  readErrors: {},
-  images: [],
-  ...overrides,
-});
-
-const registry = (overrides: Partial<RegistryFacts> = {}): RegistryFacts => ({
-  accountId: "111122223333",
-  region: "us-east-1",
-  scanType: "BASIC",
-  scanRules: [],
-  registryPolicy: null,
-  replicationRules: [],
-  trails: [],
-  guardDutyDetectors: [],
-  vpcs: [],
-  vpcEndpoints: [],
-  inspectorCoverage: null,
-  readErrors: {},
-  storedBytes: 0,
-  ...overrides,
-});
-
-const ctx: CheckContext = { now: new Date("2026-11-01T00:00:00Z"), settings: DEFAULT_COMPLIANCE_SETTINGS, organizationAccountIds: new Set(), accountEnvironments: new Map() };
-const rule = (scanFrequency: string, ...filters: string[]): ScanRule => ({ scanFrequency, repositoryFilters: filters.map((filter) => ({ filter, filterType: "WILDCARD" })) });
-const denied = (operation: string): ReadError => ({ service: "ecr", operation, errorName: "AccessDeniedException", message: `not authorized to perform ecr:${operation}` });
+const ctx = checkContext();
 
 describe("scan-configured", () => {
   it.each<[string, Partial<RepositoryFacts>, Partial<RegistryFacts>, string, string]>([
@@ -58,12 +18,12 @@ describe("scan-configured", () => {
     ["FAIL: ENHANCED ignores the legacy flag", { scanOnPush: true }, { scanType: "ENHANCED", scanRules: [rule("SCAN_ON_PUSH", "prod*")] }, "FAIL", "MANUAL"],
     [
       "ERROR: neither configuration readable",
-      { readErrors: { BatchGetRepositoryScanningConfiguration: denied("BatchGetRepositoryScanningConfiguration") } },
-      { scanType: null, scanRules: null, readErrors: { GetRegistryScanningConfiguration: denied("GetRegistryScanningConfiguration") } },
+      { readErrors: readErrors("BatchGetRepositoryScanningConfiguration") },
+      { scanType: null, scanRules: null, readErrors: readErrors("GetRegistryScanningConfiguration") },
       "ERROR",
       "BatchGetRepositoryScanningConfiguration failed with AccessDeniedException",
     ],
-    ["ERROR: registry configuration failed", {}, { scanType: null, scanRules: null, readErrors: { GetRegistryScanningConfiguration: denied("GetRegistryScanningConfiguration") } }, "ERROR", "GetRegistryScanningConfiguration failed"],
+    ["ERROR: registry configuration failed", {}, { scanType: null, scanRules: null, readErrors: readErrors("GetRegistryScanningConfiguration") }, "ERROR", "GetRegistryScanningConfiguration failed"],
   ])("%s", (_label, repoOverrides, registryOverrides, status, reason) => {
     const result = scanConfigured.evaluate(repo(repoOverrides), registry(registryOverrides), ctx);
     expect(result.status).toBe(status);

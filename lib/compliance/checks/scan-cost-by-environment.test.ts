@@ -1,55 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_COMPLIANCE_SETTINGS, type ReadError, type RegistryFacts, type RepositoryFacts, type ScanRule } from "../types";
+import type { RegistryFacts, RepositoryFacts } from "../types";
 import { scanCostByEnvironment } from "./scan-cost-by-environment";
+import { ACCOUNT, checkContext, readErrors, registryFacts as registry, repositoryFacts as repo, scanRule as rule } from "./testing";
 
-const repo = (overrides: Partial<RepositoryFacts> = {}): RepositoryFacts => ({
-  arn: "arn:aws:ecr:us-east-1:111122223333:repository/team/orders-api",
-  accountId: "111122223333",
-  region: "us-east-1",
-  name: "team/orders-api",
-  createdAt: new Date("2025-01-01T00:00:00Z"),
-  imageTagMutability: "IMMUTABLE",
-  tagMutabilityExclusions: null,
-  scanOnPush: false,
-  scanFrequency: null,
-  appliedScanFilters: null,
-  encryptionType: "KMS",
-  kmsKey: null,
-  key: null,
-  lifecyclePolicy: null,
-  repositoryPolicy: null,
-  tags: [],
-  readErrors: {},
-  images: [],
-  ...overrides,
-});
-
-const registry = (overrides: Partial<RegistryFacts> = {}): RegistryFacts => ({
-  accountId: "111122223333",
-  region: "us-east-1",
-  scanType: "BASIC",
-  scanRules: [],
-  registryPolicy: null,
-  replicationRules: [],
-  trails: [],
-  guardDutyDetectors: [],
-  vpcs: [],
-  vpcEndpoints: [],
-  inspectorCoverage: null,
-  readErrors: {},
-  storedBytes: 0,
-  ...overrides,
-});
-
-const ACCOUNT = "111122223333";
-const ctx = (accountEnvironment?: string) => ({
-  now: new Date("2026-11-01T00:00:00Z"),
-  settings: DEFAULT_COMPLIANCE_SETTINGS,
-  organizationAccountIds: new Set<string>(),
-  accountEnvironments: new Map(accountEnvironment ? [[ACCOUNT, accountEnvironment]] : []),
-});
-const rule = (scanFrequency: string, ...filters: string[]): ScanRule => ({ scanFrequency, repositoryFilters: filters.map((filter) => ({ filter, filterType: "WILDCARD" })) });
-const denied = (operation: string): ReadError => ({ service: "ecr", operation, errorName: "AccessDeniedException", message: `not authorized to perform ecr:${operation}` });
+const ctx = (accountEnvironment?: string) => checkContext({ accountEnvironments: new Map(accountEnvironment ? [[ACCOUNT, accountEnvironment]] : []) });
 const named = (name: string, overrides: Partial<RepositoryFacts> = {}) => repo({ name, arn: `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/${name}`, ...overrides });
 const tagged = (name: string, environment: string, overrides: Partial<RepositoryFacts> = {}) => named(name, { tags: [{ key: "environment", value: environment }], ...overrides });
 
@@ -78,7 +32,7 @@ describe("scan-cost-by-environment", () => {
     ],
     [
       "FAIL: an offender stands even when another repository is unreadable",
-      registry({ scanType: null, scanRules: null, readErrors: { GetRegistryScanningConfiguration: denied("GetRegistryScanningConfiguration") } }),
+      registry({ scanType: null, scanRules: null, readErrors: readErrors("GetRegistryScanningConfiguration") }),
       [named("team/a", { scanFrequency: "MANUAL" }), named("team/b")],
       "prod",
       "FAIL",
@@ -87,13 +41,13 @@ describe("scan-cost-by-environment", () => {
     ["NOT_APPLICABLE: no repositories", enhancedAll, [], "dev", "NOT_APPLICABLE", "no repositories"],
     [
       "ERROR: the scanning configuration unreadable",
-      registry({ scanType: null, scanRules: null, readErrors: { GetRegistryScanningConfiguration: denied("GetRegistryScanningConfiguration") } }),
+      registry({ scanType: null, scanRules: null, readErrors: readErrors("GetRegistryScanningConfiguration") }),
       [named("team/a")],
       "prod",
       "ERROR",
       "1 of 1 repositories could not be judged: ecr:GetRegistryScanningConfiguration failed with AccessDeniedException",
     ],
-    ["ERROR: tags unreadable where the account says nothing", enhancedAll, [named("team/a", { tags: null, readErrors: { ListTagsForResource: denied("ListTagsForResource") } })], "staging", "ERROR", "ecr:ListTagsForResource failed"],
+    ["ERROR: tags unreadable where the account says nothing", enhancedAll, [named("team/a", { tags: null, readErrors: readErrors("ListTagsForResource") })], "staging", "ERROR", "ecr:ListTagsForResource failed"],
   ])("%s", (_label, reg, repositories, accountEnvironment, status, reason) => {
     const result = scanCostByEnvironment.evaluate(reg, repositories, ctx(accountEnvironment));
     expect(result.status).toBe(status);
@@ -101,7 +55,7 @@ describe("scan-cost-by-environment", () => {
   });
 
   it("does not need the tags when the account names the environment", () => {
-    const result = scanCostByEnvironment.evaluate(enhancedAll, [named("team/a", { tags: null, readErrors: { ListTagsForResource: denied("ListTagsForResource") } })], ctx("prod"));
+    const result = scanCostByEnvironment.evaluate(enhancedAll, [named("team/a", { tags: null, readErrors: readErrors("ListTagsForResource") })], ctx("prod"));
     expect(result.status).toBe("PASS");
   });
 

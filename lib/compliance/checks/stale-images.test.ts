@@ -1,68 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { type CheckContext, DEFAULT_COMPLIANCE_SETTINGS, type ReadError, type RegistryFacts, type RepositoryFacts, type ImageFacts } from "../types";
+import type { ImageFacts, RepositoryFacts } from "../types";
 import { staleImages } from "./stale-images";
+import { checkContext, daysAgo, GIB, imageFacts, readErrors, registryFacts as registry, repositoryFacts as repo } from "./testing";
 
-const repo = (overrides: Partial<RepositoryFacts> = {}): RepositoryFacts => ({
-  arn: "arn:aws:ecr:us-east-1:111122223333:repository/team/orders-api",
-  accountId: "111122223333",
-  region: "us-east-1",
-  name: "team/orders-api",
-  createdAt: new Date("2025-01-01T00:00:00Z"),
-  imageTagMutability: "IMMUTABLE",
-  tagMutabilityExclusions: null,
-  scanOnPush: false,
-  scanFrequency: null,
-  appliedScanFilters: null,
-  encryptionType: "KMS",
-  kmsKey: null,
-  key: null,
-  lifecyclePolicy: null,
-  repositoryPolicy: null,
-  tags: [],
-  readErrors: {},
-  images: [],
-  ...overrides,
-});
-
-const registry = (overrides: Partial<RegistryFacts> = {}): RegistryFacts => ({
-  accountId: "111122223333",
-  region: "us-east-1",
-  scanType: "BASIC",
-  scanRules: [],
-  registryPolicy: null,
-  replicationRules: [],
-  trails: [],
-  guardDutyDetectors: [],
-  vpcs: [],
-  vpcEndpoints: [],
-  inspectorCoverage: null,
-  readErrors: {},
-  storedBytes: 0,
-  ...overrides,
-});
-
-const NOW = new Date("2026-11-01T00:00:00Z");
-const GIB = 1024 ** 3;
-const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000);
-const ctx: CheckContext = { now: NOW, settings: DEFAULT_COMPLIANCE_SETTINGS, organizationAccountIds: new Set(), accountEnvironments: new Map() };
-const denied = (operation: string): ReadError => ({ service: "ecr", operation, errorName: "AccessDeniedException", message: `not authorized to perform ecr:${operation}` });
+const ctx = checkContext();
 
 let n = 0;
-const image = (overrides: Partial<ImageFacts> = {}): ImageFacts => ({
-  digest: `sha256:${String(++n).padStart(64, "0")}`,
-  tags: [],
-  sizeBytes: 4 * GIB,
-  pushedAt: daysAgo(200),
-  lastPulledAt: daysAgo(150),
-  manifestMediaType: "application/vnd.oci.image.manifest.v1+json",
-  artifactMediaType: "application/vnd.oci.image.config.v1+json",
-  scanStatus: null,
-  scanDescription: null,
-  scanCompletedAt: null,
-  severityCounts: null,
-  layers: null,
-  ...overrides,
-});
+const image = (overrides: Partial<ImageFacts> = {}): ImageFacts =>
+  imageFacts({ digest: `sha256:${String(++n).padStart(64, "0")}`, sizeBytes: 4 * GIB, pushedAt: daysAgo(200), lastPulledAt: daysAgo(150), ...overrides });
 // Three stale release images (12 GiB, above the 10 GiB default) and two in use.
 const staleSet = () => [
   image({ tags: ["release-1.0"] }),
@@ -88,7 +33,7 @@ describe("stale-images", () => {
       "PASS",
       "(1.00 GiB left uncovered)",
     ],
-    ["PASS: the policy is not needed below the threshold", { images: [image()], readErrors: { GetLifecyclePolicy: denied("GetLifecyclePolicy") } }, "PASS", "1 of 1 images (4.00 GiB, $0.40/month)"],
+    ["PASS: the policy is not needed below the threshold", { images: [image()], readErrors: readErrors("GetLifecyclePolicy") }, "PASS", "1 of 1 images (4.00 GiB, $0.40/month)"],
     ["FAIL: no lifecycle policy", { images: staleSet() }, "FAIL", "3 of 5 images (12.00 GiB, $1.20/month) neither pushed nor pulled in 90 days, above 10.00 GiB, and no lifecycle policy"],
     ["FAIL: a sinceImagePulled rule longer than the window", { images: staleSet(), lifecyclePolicy: policy(unpulled({ tagStatus: "any" }, 180)) }, "FAIL", "no sinceImagePulled expire rule covers them"],
     ["FAIL: a rule that archives instead of expiring", { images: staleSet(), lifecyclePolicy: policy(unpulled({ tagStatus: "any" }, 90, "transition")) }, "FAIL", "no sinceImagePulled expire rule covers them"],
@@ -102,8 +47,8 @@ describe("stale-images", () => {
     ],
     ["FAIL: every tag pattern must match", { images: staleSet(), lifecyclePolicy: policy(unpulled({ tagStatus: "tagged", tagPatternList: ["release-*", "signed"] })) }, "FAIL", "no sinceImagePulled expire rule covers them"],
     ["FAIL: an unparseable policy covers nothing", { images: staleSet(), lifecyclePolicy: "{" }, "FAIL", "its lifecycle policy is not valid JSON"],
-    ["ERROR: DescribeImages failed", { readErrors: { DescribeImages: denied("DescribeImages") } }, "ERROR", "ecr:DescribeImages failed with AccessDeniedException"],
-    ["ERROR: above the threshold and the policy unreadable", { images: staleSet(), readErrors: { GetLifecyclePolicy: denied("GetLifecyclePolicy") } }, "ERROR", "ecr:GetLifecyclePolicy failed"],
+    ["ERROR: DescribeImages failed", { readErrors: readErrors("DescribeImages") }, "ERROR", "ecr:DescribeImages failed with AccessDeniedException"],
+    ["ERROR: above the threshold and the policy unreadable", { images: staleSet(), readErrors: readErrors("GetLifecyclePolicy") }, "ERROR", "ecr:GetLifecyclePolicy failed"],
     ["NOT_APPLICABLE: no images", {}, "NOT_APPLICABLE", "no images"],
   ])("%s", (_label, overrides, status, reason) => {
     const result = staleImages.evaluate(repo(overrides), registry(), ctx);
@@ -112,8 +57,8 @@ describe("stale-images", () => {
   });
 
   it("uses the settings' window, threshold and price", () => {
-    const settings = { ...DEFAULT_COMPLIANCE_SETTINGS, staleImageDays: 30, maxStaleBytes: GIB, storagePricePerGbMonth: 0.5 };
-    const result = staleImages.evaluate(repo({ images: [image({ pushedAt: daysAgo(40), lastPulledAt: null, sizeBytes: 2 * GIB })] }), registry(), { ...ctx, settings });
+    const settings = { staleImageDays: 30, maxStaleBytes: GIB, storagePricePerGbMonth: 0.5 };
+    const result = staleImages.evaluate(repo({ images: [image({ pushedAt: daysAgo(40), lastPulledAt: null, sizeBytes: 2 * GIB })] }), registry(), checkContext({ settings }));
     expect(result).toMatchObject({ status: "FAIL", evidence: { staleCount: 1, staleBytes: 2 * GIB, monthlyUsd: 1 } });
     expect(result.reason).toContain("1 of 1 images (2.00 GiB, $1.00/month) neither pushed nor pulled in 30 days, above 1.00 GiB");
   });

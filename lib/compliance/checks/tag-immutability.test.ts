@@ -1,36 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { type CheckContext, type ComplianceSettings, DEFAULT_COMPLIANCE_SETTINGS, type Filter, type RepositoryFacts, type RegistryFacts } from "../types";
+import type { ComplianceSettings, Filter, RegistryFacts, RepositoryFacts } from "../types";
 import { tagImmutability } from "./tag-immutability";
-
-const NOW = new Date("2026-11-01T00:00:00Z");
-
-function context(settings: Partial<ComplianceSettings> = {}): CheckContext {
-  return { now: NOW, settings: { ...DEFAULT_COMPLIANCE_SETTINGS, ...settings }, organizationAccountIds: new Set(), accountEnvironments: new Map() };
-}
-
-function repo(overrides: Partial<RepositoryFacts> = {}): RepositoryFacts {
-  return {
-    arn: "arn:aws:ecr:us-east-1:111122223333:repository/team/api",
-    accountId: "111122223333",
-    region: "us-east-1",
-    name: "team/api",
-    createdAt: NOW,
-    imageTagMutability: "IMMUTABLE",
-    tagMutabilityExclusions: null,
-    scanOnPush: false,
-    scanFrequency: "SCAN_ON_PUSH",
-    appliedScanFilters: [],
-    encryptionType: "KMS",
-    kmsKey: null,
-    key: null,
-    lifecyclePolicy: null,
-    repositoryPolicy: null,
-    tags: [],
-    readErrors: {},
-    images: [],
-    ...overrides,
-  };
-}
+import { checkContext, repositoryFacts as repo } from "./testing";
 
 const registry = {} as RegistryFacts; // tag-immutability reads nothing of the registry
 const latest: Filter[] = [{ filter: "latest", filterType: "WILDCARD" }];
@@ -51,7 +22,7 @@ describe("tag-immutability", () => {
     ["IMMUTABLE_WITH_EXCLUSION, filters not recorded", { imageTagMutability: "IMMUTABLE_WITH_EXCLUSION", tagMutabilityExclusions: null }, {}, "PASS", /exclusion filters not recorded/],
     ["an undocumented value", { imageTagMutability: "SOMETIMES" }, {}, "MANUAL", /"SOMETIMES"/],
   ])("%s -> %s", (_, overrides, settings, status, reason) => {
-    const result = tagImmutability.evaluate(repo(overrides), registry, context(settings));
+    const result = tagImmutability.evaluate(repo(overrides), registry, checkContext({ settings }));
     expect(result.status).toBe(status);
     expect(result.reason).toMatch(reason);
     expect(result.evidence.imageTagMutability).toBe(overrides.imageTagMutability);
@@ -59,7 +30,7 @@ describe("tag-immutability", () => {
 
   it("caps the exclusion filters in the reason and evidence", () => {
     const many = Array.from({ length: 12 }, (_, i) => ({ filter: `f${i}`, filterType: "WILDCARD" }));
-    const result = tagImmutability.evaluate(repo({ imageTagMutability: "IMMUTABLE_WITH_EXCLUSION", tagMutabilityExclusions: many }), registry, context());
+    const result = tagImmutability.evaluate(repo({ imageTagMutability: "IMMUTABLE_WITH_EXCLUSION", tagMutabilityExclusions: many }), registry, checkContext());
     expect(result.reason).toMatch(/and 2 more/);
     expect(result.evidence).toMatchObject({ exclusionCount: 12 });
     expect((result.evidence.tagMutabilityExclusions as Filter[]).length).toBe(10);

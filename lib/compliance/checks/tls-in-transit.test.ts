@@ -1,55 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { type CheckContext, DEFAULT_COMPLIANCE_SETTINGS, type ReadErrors, type RegistryFacts, type RepositoryFacts } from "../types";
+import { checkContext, policyText as policy, readErrors, registryFacts as registry, repositoryFacts as repo } from "./testing";
 import { registryTlsInTransit, tlsInTransit } from "./tls-in-transit";
 
-const NOW = new Date("2026-11-01T00:00:00Z");
-const ctx: CheckContext = { now: NOW, settings: DEFAULT_COMPLIANCE_SETTINGS, organizationAccountIds: new Set(), accountEnvironments: new Map() };
-
-function repo(overrides: Partial<RepositoryFacts> = {}): RepositoryFacts {
-  return {
-    arn: "arn:aws:ecr:us-east-1:111122223333:repository/team/api",
-    accountId: "111122223333",
-    region: "us-east-1",
-    name: "team/api",
-    createdAt: NOW,
-    imageTagMutability: "IMMUTABLE",
-    tagMutabilityExclusions: null,
-    scanOnPush: false,
-    scanFrequency: "SCAN_ON_PUSH",
-    appliedScanFilters: [],
-    encryptionType: "KMS",
-    kmsKey: null,
-    key: null,
-    lifecyclePolicy: null,
-    repositoryPolicy: null,
-    tags: [],
-    readErrors: {},
-    images: [],
-    ...overrides,
-  };
-}
-
-function registry(overrides: Partial<RegistryFacts> = {}): RegistryFacts {
-  return {
-    accountId: "111122223333",
-    region: "us-east-1",
-    scanType: "BASIC",
-    scanRules: [],
-    registryPolicy: null,
-    replicationRules: [],
-    trails: [],
-    guardDutyDetectors: [],
-    vpcs: [],
-    vpcEndpoints: [],
-    inspectorCoverage: null,
-    readErrors: {},
-    storedBytes: 0,
-    ...overrides,
-  };
-}
-
-const denied = (operation: string): ReadErrors => ({ [operation]: { service: "ecr", operation, errorName: "AccessDeniedException", message: `not authorized to perform ecr:${operation}` } });
-const policy = (...Statement: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement });
+const ctx = checkContext();
 const statement = (Sid: string, Effect: string, Condition?: unknown) => ({ Sid, Effect, Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "ecr:BatchGetImage", ...(Condition ? { Condition } : {}) });
 
 const CASES: [string, string | null, string, RegExp][] = [
@@ -71,7 +24,7 @@ describe("tls-in-transit (repository)", () => {
   });
 
   it("is ERROR when GetRepositoryPolicy failed", () => {
-    const result = tlsInTransit.evaluate(repo({ readErrors: denied("GetRepositoryPolicy") }), registry(), ctx);
+    const result = tlsInTransit.evaluate(repo({ readErrors: readErrors("GetRepositoryPolicy") }), registry(), ctx);
     expect(result.status).toBe("ERROR");
     expect(result.reason).toMatch(/ecr:GetRepositoryPolicy failed with AccessDeniedException/);
   });
@@ -86,7 +39,7 @@ describe("tls-in-transit (registry)", () => {
   });
 
   it("is ERROR when GetRegistryPolicy failed", () => {
-    const result = registryTlsInTransit.evaluate(registry({ readErrors: denied("GetRegistryPolicy") }), [], ctx);
+    const result = registryTlsInTransit.evaluate(registry({ readErrors: readErrors("GetRegistryPolicy") }), [], ctx);
     expect(result.status).toBe("ERROR");
     expect(result.reason).toMatch(/ecr:GetRegistryPolicy failed with AccessDeniedException/);
   });

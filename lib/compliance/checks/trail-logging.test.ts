@@ -1,47 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { type CheckContext, DEFAULT_COMPLIANCE_SETTINGS, type ReadError, type RegistryFacts, type TrailFacts } from "../types";
+import type { RegistryFacts, TrailFacts } from "../types";
+import { checkContext, readError, registryFacts, trailFacts as trail } from "./testing";
 import { trailLogging } from "./trail-logging";
 
-const ctx: CheckContext = { now: new Date("2026-11-01T00:00:00Z"), settings: DEFAULT_COMPLIANCE_SETTINGS, organizationAccountIds: new Set(), accountEnvironments: new Map() };
-
-function registry(overrides: Partial<RegistryFacts> = {}): RegistryFacts {
-  return {
-    accountId: "111122223333",
-    region: "eu-west-1",
-    scanType: "BASIC",
-    scanRules: [],
-    registryPolicy: null,
-    replicationRules: [],
-    trails: [],
-    guardDutyDetectors: [],
-    vpcs: [],
-    vpcEndpoints: [],
-    inspectorCoverage: null,
-    readErrors: {},
-    storedBytes: 0,
-    ...overrides,
-  };
-}
-
-const ALL = [{ readWriteType: "All", includeManagementEvents: true }];
-
-function trail(overrides: Partial<TrailFacts> = {}): TrailFacts {
-  const name = overrides.name ?? "management-events";
-  const homeRegion = overrides.homeRegion ?? "us-east-1";
-  return {
-    arn: `arn:aws:cloudtrail:${homeRegion}:111122223333:trail/${name}`,
-    name,
-    homeRegion,
-    multiRegion: true,
-    organizationTrail: false,
-    isLogging: true,
-    eventSelectors: ALL,
-    advancedEventSelectors: null,
-    ...overrides,
-  };
-}
-
-const failure = (operation: string): ReadError => ({ service: "cloudtrail", operation, errorName: "AccessDeniedException", message: `not authorized to perform cloudtrail:${operation}` });
+const ctx = checkContext();
+// The registry's region is not the default trail's home region: a multi-region trail covers it from elsewhere.
+const registry = (overrides: Partial<RegistryFacts> = {}) => registryFacts({ region: "eu-west-1", ...overrides });
+const failure = (operation: string) => readError(operation, "cloudtrail");
 const management = { name: "Management events", fieldSelectors: [{ field: "eventCategory", equals: ["Management"] }] };
 const s3Data = { name: "S3 object events", fieldSelectors: [{ field: "eventCategory", equals: ["Data"] }, { field: "resources.type", equals: ["AWS::S3::Object"] }] };
 

@@ -1,31 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { type CheckContext, DEFAULT_COMPLIANCE_SETTINGS, type ReadError, type RegistryFacts } from "../types";
+import type { RegistryFacts } from "../types";
+import { checkContext, readErrors, registryFacts } from "./testing";
 import { vpcEndpoints } from "./vpc-endpoints";
 
-const ctx: CheckContext = { now: new Date("2026-11-01T00:00:00Z"), settings: DEFAULT_COMPLIANCE_SETTINGS, organizationAccountIds: new Set(), accountEnvironments: new Map() };
+const ctx = checkContext();
 type Endpoint = NonNullable<RegistryFacts["vpcEndpoints"]>[number];
 
-function registry(overrides: Partial<RegistryFacts> = {}): RegistryFacts {
-  return {
-    accountId: "111122223333",
-    region: "us-east-1",
-    scanType: "BASIC",
-    scanRules: [],
-    registryPolicy: null,
-    replicationRules: [],
-    trails: [],
-    guardDutyDetectors: [],
+const registry = (overrides: Partial<RegistryFacts> = {}) =>
+  registryFacts({
     vpcs: [
       { vpcId: "vpc-default", isDefault: true },
       { vpcId: "vpc-apps", isDefault: false },
     ],
-    vpcEndpoints: [],
-    inspectorCoverage: null,
-    readErrors: {},
-    storedBytes: 0,
     ...overrides,
-  };
-}
+  });
 
 let n = 0;
 function endpoint(service: string, overrides: Partial<Endpoint> = {}): Endpoint {
@@ -41,7 +29,7 @@ function endpoint(service: string, overrides: Partial<Endpoint> = {}): Endpoint 
   };
 }
 const full = (vpcId = "vpc-apps") => [endpoint("ecr.api", { vpcId }), endpoint("ecr.dkr", { vpcId }), endpoint("s3", { vpcId })];
-const failure = (operation: string): ReadError => ({ service: "ec2", operation, errorName: "UnauthorizedOperation", message: `You are not authorized to perform this operation (${operation})` });
+const failure = (operation: string) => readErrors(operation, "ec2", { errorName: "UnauthorizedOperation", message: `You are not authorized to perform this operation (${operation})` });
 
 describe("vpc-endpoints", () => {
   it.each<[string, Endpoint[], RegExp]>([
@@ -86,7 +74,7 @@ describe("vpc-endpoints", () => {
   });
 
   it.each([["DescribeVpcs"], ["DescribeVpcEndpoints"]])("ERROR when %s failed", (operation) => {
-    const result = vpcEndpoints.evaluate(registry({ [operation === "DescribeVpcs" ? "vpcs" : "vpcEndpoints"]: null, readErrors: { [operation]: failure(operation) } }), [], ctx);
+    const result = vpcEndpoints.evaluate(registry({ [operation === "DescribeVpcs" ? "vpcs" : "vpcEndpoints"]: null, readErrors: failure(operation) }), [], ctx);
     expect(result.status).toBe("ERROR");
     expect(result.reason).toContain(`ec2:${operation} failed with UnauthorizedOperation`);
   });

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { CHECK_IDS } from "../checks/testing";
 import type { CheckId, ControlSeverity, FrameworkPack } from "../types";
 import { FRAMEWORKS, getFramework } from "./index";
 
@@ -36,30 +37,6 @@ function readSeed(): SeedRow[] {
   }
   return rows;
 }
-
-/** Every CheckId: the Record type makes a missing or unknown id a type error. */
-const CHECK_IDS: Record<CheckId, true> = {
-  "scan-configured": true,
-  "tag-immutability": true,
-  "lifecycle-present": true,
-  "lifecycle-cost-rules": true,
-  "kms-encryption": true,
-  "cmk-encryption": true,
-  "key-rotation": true,
-  "policy-not-public": true,
-  "cross-account-trusted": true,
-  "latest-image-vulns": true,
-  "continuous-scanning": true,
-  "trail-logging": true,
-  "guardduty-enabled": true,
-  "vpc-endpoints": true,
-  "tls-in-transit": true,
-  "image-size": true,
-  "stale-images": true,
-  "cross-region-transfer": true,
-  "selective-replication": true,
-  "scan-cost-by-environment": true,
-};
 
 /** spec/CONTROLS.md, "Control -> checks". */
 const CONTROL_CHECKS: [string, string, CheckId[], boolean][] = [

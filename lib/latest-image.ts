@@ -1,4 +1,4 @@
-import type { ImageRecord } from "./types";
+import type { ImageRecord } from "@/lib/aws/types";
 
 /**
  * Which image of a repository counts as "the latest" for the vulnerability and size checks:
