@@ -1,3 +1,4 @@
+import { StatusSelect } from "@/components/compliance/status-select";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -13,7 +14,6 @@ import { requirePageRole } from "@/lib/auth/guard";
 import { ANY_ROLE } from "@/lib/auth/roles";
 import { getFramework } from "@/lib/compliance/frameworks/index";
 import { addCounts, emptyCounts } from "@/lib/compliance/score";
-import { RESULT_STATUSES } from "@/lib/compliance/types";
 import { listAwsAccounts } from "@/lib/db/aws-accounts";
 import { getControlCounts, getCurrentEvaluation, getMatrix } from "@/lib/db/compliance-results";
 
@@ -95,17 +95,7 @@ export default async function FrameworkMatrixPage({ params, searchParams }: { pa
       </section>
 
       <form className="form inline filters" method="get" action={frameworkHref(framework.id)} aria-label="Filter the matrix">
-        <label>
-          Status
-          <select name="status" defaultValue={status.length === 1 ? status[0] : ""}>
-            <option value="">All</option>
-            {RESULT_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {STATUS_LABELS[s]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <StatusSelect selected={status} />
         <label>
           Severity
           <select name="severity" defaultValue={severity.length === 1 ? severity[0] : ""}>

@@ -1,3 +1,4 @@
+import { StatusSelect } from "@/components/compliance/status-select";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -16,7 +17,7 @@ import {
 } from "@/components/compliance/links";
 import { RemediationTabs } from "@/components/compliance/remediation-tabs";
 import { ScoreSummary } from "@/components/compliance/score-summary";
-import { STATUS_LABELS, StatusBadge } from "@/components/compliance/status-badge";
+import { StatusBadge } from "@/components/compliance/status-badge";
 import { StatusCountList } from "@/components/compliance/status-counts";
 import { formatDate, formatDateTime } from "@/components/tables/format";
 import { Pager } from "@/components/tables/pager";
@@ -27,7 +28,6 @@ import { requirePageRole } from "@/lib/auth/guard";
 import { getFramework } from "@/lib/compliance/frameworks/index";
 import { REMEDIATION } from "@/lib/compliance/remediation";
 import { addCounts, emptyCounts } from "@/lib/compliance/score";
-import { RESULT_STATUSES } from "@/lib/compliance/types";
 import { ANY_ROLE } from "@/lib/auth/roles";
 import { listAttestations } from "@/lib/db/attestations";
 import { listAwsAccounts } from "@/lib/db/aws-accounts";
@@ -193,17 +193,7 @@ export default async function ControlPage({ params, searchParams }: { params: Pa
               </div>
             </div>
             <form className="form inline filters" method="get" action={controlHref(framework.id, control.id)} aria-label="Filter results">
-              <label>
-                Status
-                <select name="status" defaultValue={status.length === 1 ? status[0] : ""}>
-                  <option value="">All</option>
-                  {RESULT_STATUSES.map((s) => (
-                    <option key={s} value={s}>
-                      {STATUS_LABELS[s]}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <StatusSelect selected={status} />
               <label>
                 Account
                 <select name="account" defaultValue={accountId ?? ""}>
