@@ -1,5 +1,6 @@
 import { EnvError, parseEnv } from "@/lib/env";
 import { CliError } from "./args";
+import { exitWhenFlushed } from "./exit-when-flushed";
 import { collectCommand } from "./collect";
 import { migrateCommand } from "./migrate";
 import { resultsCommand } from "./results";
@@ -49,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitWhenFlushed(code),
   (error: unknown) => {
     if (error instanceof CliError || error instanceof EnvError) {
       console.error(`portwatch: ${error.message}`);
@@ -57,6 +58,6 @@ main(process.argv.slice(2)).then(
       // Unexpected: still one line, without a stack trace or anything secret.
       console.error(`portwatch: unexpected error: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
     }
-    process.exit(1);
+    exitWhenFlushed(1);
   },
 );
