@@ -114,6 +114,26 @@ test.describe("as a security lead", () => {
   });
 });
 
+test.describe("bad addresses", () => {
+  test.use({ storageState: storageState("security") });
+
+  test("an unknown framework or control is a 404 page, and nonsense filters are ignored, never a server error", async ({ page }) => {
+    for (const address of ["/compliance/pci-dss", "/compliance/aws-fsbp/ECR.99", "/compliance/aws-fsbp/%3Cscript%3E"]) {
+      const response = await page.goto(address);
+      expect(response?.status(), address).toBe(404);
+      await expect(page.getByRole("heading", { level: 1, name: "404 · Not found" })).toBeVisible();
+    }
+    for (const address of [
+      "/compliance/aws-fsbp?status=BOGUS&severity=%27%3B%20DROP%20TABLE&environment=x&by=diagonal",
+      `/compliance/aws-fsbp/ECR.2?status=FAIL&account=12&region=moon-1&after=${"z".repeat(2000)}`,
+    ]) {
+      const response = await page.goto(address);
+      expect(response?.status(), address).toBe(200);
+      await expect(page.getByRole("heading", { level: 1 })).toContainText(/AWS Foundational Security Best Practices|ECR\.2/);
+    }
+  });
+});
+
 test.describe("as an auditor", () => {
   test.use({ storageState: storageState("auditor") });
 
