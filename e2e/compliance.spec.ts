@@ -59,6 +59,15 @@ test.describe("as a security lead", () => {
     await expect(card).toContainText(/ERROR/);
     await expect(card).toContainText(/MANUAL/);
 
+    // Posture over time on the Overview: a line per framework, and the numbers as a table.
+    await page.goto("/overview");
+    const posture = page.getByRole("region", { name: "Posture over the last 90 days" });
+    await expect(posture.locator("svg .recharts-legend-item, .recharts-legend-item")).toHaveCount(5);
+    await posture.getByText("Posture as a table").click();
+    const today = new Date().toISOString().slice(0, 10);
+    await expect(posture.getByRole("table").getByRole("row").filter({ hasText: today })).toContainText(/\d+(\.\d)?%/);
+
+    await page.goto("/compliance");
     await page.getByRole("link", { name: FSBP, exact: true }).click();
     await expect(page.getByRole("heading", { level: 1, name: `${FSBP} 1.0.0` })).toBeVisible();
     const matrix = page.getByTestId("compliance-matrix");
