@@ -1,19 +1,8 @@
+import { FilterSelect } from "@/components/tables/filter-form";
 import { RESULT_STATUSES, type ResultStatus } from "@/lib/compliance/types";
 import { STATUS_LABELS } from "./status-badge";
 
-/** The Status filter of a GET form: every result status, or All. */
+/** The Status filter of a GET form: every result status, or All (several selected: All is shown). */
 export function StatusSelect({ selected }: { selected: readonly ResultStatus[] }) {
-  return (
-    <label>
-      Status
-      <select name="status" defaultValue={selected.length === 1 ? selected[0] : ""}>
-        <option value="">All</option>
-        {RESULT_STATUSES.map((s) => (
-          <option key={s} value={s}>
-            {STATUS_LABELS[s]}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
+  return <FilterSelect label="Status" name="status" value={selected.length === 1 ? selected[0] : ""} options={RESULT_STATUSES.map((s) => [s, STATUS_LABELS[s]] as const)} />;
 }

@@ -11,7 +11,8 @@ export function actionErrorMessage(
   if (!v) return undefined;
   const fields = Object.entries(v.fieldErrors ?? {})
     .filter(([, messages]) => messages && messages.length > 0)
-    .map(([field, messages]) => `${labels[field] ?? field} ${messages![0]}`);
+    .map(([field, messages]) => `${labels[field] ?? labels[field.split(".")[0]] ?? field} ${messages![0]}`);
   const all = [...(v.formErrors ?? []), ...fields];
-  return all.length ? all.join("; ") : undefined;
+  // Never a refusal without a word: a shape that named nothing still says so.
+  return all.length ? all.join("; ") : "Some fields are not valid";
 }

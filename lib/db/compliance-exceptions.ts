@@ -105,6 +105,8 @@ export async function listRecentlyExpiredExceptions(days = 90): Promise<Exceptio
   });
 }
 
-export async function getException(id: string): Promise<ExceptionRow | null> {
-  return getDb().complianceException.findUnique({ where: { id }, select: SELECT });
+/** The exceptions with these ids (those that exist), in one query. */
+export async function listExceptionsByIds(ids: readonly string[]): Promise<ExceptionRow[]> {
+  if (!ids.length) return [];
+  return getDb().complianceException.findMany({ where: { id: { in: [...ids] } }, select: SELECT });
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { FilterActions, IgnoredParameters } from "@/components/tables/filter-form-end";
+import { FilterActions, FilterSelect, IgnoredParameters } from "@/components/tables/filter-form";
 import { ActiveRunNotice } from "@/components/tables/active-run-notice";
 import { formatBytes, formatCount, formatDateTime } from "@/components/tables/format";
 import { Pager } from "@/components/tables/pager";
@@ -81,76 +81,16 @@ export default async function RepositoriesPage({ searchParams }: { searchParams:
       {header}
       {notice}
       <form className="form inline filters" method="get" action="/repositories" aria-label="Filter repositories">
-        <label>
-          Account
-          <select name="account" defaultValue={filter.accountId ?? ""}>
-            <option value="">All</option>
-            {accounts.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Region
-          <select name="region" defaultValue={filter.region ?? ""}>
-            <option value="">All</option>
-            {regions.map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect label="Account" name="account" value={filter.accountId} options={accounts} />
+        <FilterSelect label="Region" name="region" value={filter.region} options={regions} />
         <label>
           Name contains
           <input name="name" defaultValue={filter.name ?? ""} maxLength={256} />
         </label>
-        <label>
-          Encryption
-          <select name="encryption" defaultValue={filter.encryption ?? ""}>
-            <option value="">All</option>
-            {ENCRYPTION_TYPES.map((v) => (
-              <option key={v} value={v}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Scan frequency
-          <select name="scan" defaultValue={filter.scanFrequency ?? ""}>
-            <option value="">All</option>
-            {SCAN_FREQUENCY_FILTERS.map((v) => (
-              <option key={v} value={v}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Tag mutability
-          <select name="mutability" defaultValue={filter.tagMutability ?? ""}>
-            <option value="">All</option>
-            {TAG_MUTABILITIES.map((v) => (
-              <option key={v} value={v}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Lifecycle policy
-          <select name="lifecycle" defaultValue={filter.lifecycle ?? ""}>
-            <option value="">All</option>
-            {LIFECYCLE_FILTERS.map((v) => (
-              <option key={v} value={v}>
-                {LIFECYCLE_LABELS[v]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect label="Encryption" name="encryption" value={filter.encryption} options={ENCRYPTION_TYPES} />
+        <FilterSelect label="Scan frequency" name="scan" value={filter.scanFrequency} options={SCAN_FREQUENCY_FILTERS} />
+        <FilterSelect label="Tag mutability" name="mutability" value={filter.tagMutability} options={TAG_MUTABILITIES} />
+        <FilterSelect label="Lifecycle policy" name="lifecycle" value={filter.lifecycle} options={LIFECYCLE_FILTERS.map((v) => [v, LIFECYCLE_LABELS[v]] as const)} />
         {sort !== "name" ? <input type="hidden" name="sort" value={sort} /> : null}
         {direction !== DEFAULT_DIRECTION[sort] ? <input type="hidden" name="dir" value={direction} /> : null}
         <FilterActions filtered={filtered} clearHref={repositoryListHref({ filter: {}, sort, direction })} />

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { FilterActions, IgnoredParameters } from "@/components/tables/filter-form-end";
+import { FilterActions, FilterSelect, IgnoredParameters } from "@/components/tables/filter-form";
 import { formatCount, shortDigest } from "@/components/tables/format";
 import { Pager } from "@/components/tables/pager";
 import { SeverityCounts, SeverityLabel } from "@/components/tables/severity-counts";
@@ -141,43 +141,13 @@ export default async function VulnerabilitiesPage({ searchParams }: { searchPara
       </section>
 
       <form className="form inline filters" method="get" action="/vulnerabilities" aria-label="Filter vulnerabilities">
-        <label>
-          Severity
-          <select name="severity" defaultValue={filter.severity ?? ""}>
-            <option value="">All</option>
-            {SEVERITY_ORDER.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Fix available
-          <select name="fix" defaultValue={filter.fix ?? ""}>
-            <option value="">Either</option>
-            {FIX_FILTERS.map((v) => (
-              <option key={v} value={v}>
-                {v === "yes" ? "Yes" : "No"}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect label="Severity" name="severity" value={filter.severity} options={SEVERITY_ORDER} />
+        <FilterSelect label="Fix available" name="fix" value={filter.fix} options={FIX_FILTERS.map((v) => [v, v === "yes" ? "Yes" : "No"] as const)} anyLabel="Either" />
         <label>
           Package contains
           <input name="package" defaultValue={filter.packageName ?? ""} maxLength={128} />
         </label>
-        <label>
-          Account
-          <select name="account" defaultValue={filter.accountId ?? ""}>
-            <option value="">All</option>
-            {accountOptions.map((a) => (
-              <option key={a.accountId} value={a.accountId}>
-                {a.name ? `${a.name} (${a.accountId})` : a.accountId}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect label="Account" name="account" value={filter.accountId} options={accountOptions.map((a) => [a.accountId, a.name ? `${a.name} (${a.accountId})` : a.accountId] as const)} />
         <FilterActions filtered={filtered} clearHref="/vulnerabilities" />
       </form>
       <IgnoredParameters ignored={params.ignored} />

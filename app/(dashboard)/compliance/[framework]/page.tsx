@@ -1,3 +1,4 @@
+import { FilterActions, FilterSelect } from "@/components/tables/filter-form";
 import { StatusSelect } from "@/components/compliance/status-select";
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -96,39 +97,10 @@ export default async function FrameworkMatrixPage({ params, searchParams }: { pa
 
       <form className="form inline filters" method="get" action={frameworkHref(framework.id)} aria-label="Filter the matrix">
         <StatusSelect selected={status} />
-        <label>
-          Severity
-          <select name="severity" defaultValue={severity.length === 1 ? severity[0] : ""}>
-            <option value="">All</option>
-            {SEVERITIES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Environment
-          <select name="environment" defaultValue={environment ?? ""}>
-            <option value="">All</option>
-            {environments.map((e) => (
-              <option key={e} value={e}>
-                {e}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect label="Severity" name="severity" value={severity.length === 1 ? severity[0] : ""} options={SEVERITIES} />
+        <FilterSelect label="Environment" name="environment" value={environment} options={environments} />
         {byRegion ? <input type="hidden" name="by" value="region" /> : null}
-        <div className="row-controls">
-          <button type="submit" className="button">
-            Apply
-          </button>
-          {filtered ? (
-            <Link className="button secondary" href={frameworkHref(framework.id, { byRegion })}>
-              Clear
-            </Link>
-          ) : null}
-        </div>
+        <FilterActions filtered={filtered} clearHref={frameworkHref(framework.id, { byRegion })} />
       </form>
 
       <p className="row-controls small">

@@ -174,10 +174,6 @@ export function ComplianceSettingsForm({ initial, defaults }: { initial: FormVal
         <p className="form-error" role="status">
           {error}
         </p>
-      ) : result.validationErrors ? (
-        <p className="form-error" role="status">
-          Some fields are not valid.
-        </p>
       ) : null}
       {result.data ? (
         <p className="form-ok" role="status">

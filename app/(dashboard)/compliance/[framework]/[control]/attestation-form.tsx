@@ -104,10 +104,6 @@ export function AttestationForm({ framework, control, expiry }: Props) {
         <p className="form-error" role="status">
           {error}
         </p>
-      ) : result.validationErrors ? (
-        <p className="form-error" role="status">
-          Some fields are not valid: the statement must be at least 10 characters, the expiry a date within a year, and a file at most 700 KB.
-        </p>
       ) : null}
       {result.data ? (
         <p className="form-ok" role="status">

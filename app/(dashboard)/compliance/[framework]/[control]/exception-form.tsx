@@ -113,10 +113,6 @@ export function ExceptionForm({ framework, control, accounts, regions, initial, 
         <p className="form-error" role="status">
           {error}
         </p>
-      ) : result.validationErrors ? (
-        <p className="form-error" role="status">
-          Some fields are not valid.
-        </p>
       ) : null}
       {result.data ? (
         <p className="form-ok" role="status">

@@ -1,3 +1,4 @@
+import { FilterActions, FilterSelect } from "@/components/tables/filter-form";
 import { StatusSelect } from "@/components/compliance/status-select";
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -194,39 +195,10 @@ export default async function ControlPage({ params, searchParams }: { params: Pa
             </div>
             <form className="form inline filters" method="get" action={controlHref(framework.id, control.id)} aria-label="Filter results">
               <StatusSelect selected={status} />
-              <label>
-                Account
-                <select name="account" defaultValue={accountId ?? ""}>
-                  <option value="">All</option>
-                  {scopeAccounts.map((a) => (
-                    <option key={a} value={a}>
-                      {accountText(a)}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <label>
-                Region
-                <select name="region" defaultValue={region ?? ""}>
-                  <option value="">All</option>
-                  {scopeRegions.map((r) => (
-                    <option key={r} value={r}>
-                      {r}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <FilterSelect label="Account" name="account" value={accountId} options={scopeAccounts.map((a) => [a, accountText(a)] as const)} />
+              <FilterSelect label="Region" name="region" value={region} options={scopeRegions} />
               {resource ? <input type="hidden" name="resource" value={resource} /> : null}
-              <div className="row-controls">
-                <button type="submit" className="button">
-                  Apply
-                </button>
-                {filtered ? (
-                  <Link className="button secondary" href={controlHref(framework.id, control.id, {}, "results")}>
-                    Clear
-                  </Link>
-                ) : null}
-              </div>
+              <FilterActions filtered={filtered} clearHref={controlHref(framework.id, control.id, {}, "results")} />
             </form>
             {resource ? (
               <p className="small">

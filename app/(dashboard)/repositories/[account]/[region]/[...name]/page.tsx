@@ -15,7 +15,7 @@ import { FRAMEWORKS, getFramework } from "@/lib/compliance/frameworks/index";
 import { addCounts, emptyCounts } from "@/lib/compliance/score";
 import type { Scope } from "@/lib/compliance/types";
 import { getCurrentEvaluation, listResultsForRepository, type StoredResult } from "@/lib/db/compliance-results";
-import { getException } from "@/lib/db/compliance-exceptions";
+import { listExceptionsByIds } from "@/lib/db/compliance-exceptions";
 import {
   getKmsKeyFacts,
   getRepositoryDetail,
@@ -59,7 +59,7 @@ async function ComplianceSection({ arn, accountId, region }: { arn: string; acco
   }
   const results = await listResultsForRepository(evaluation.id, arn, accountId, region);
   const exceptionIds = [...new Set(results.flatMap((r) => (r.status === "EXCEPTED" && r.exceptionId ? [r.exceptionId] : [])))];
-  const exceptions = new Map((await Promise.all(exceptionIds.map((id) => getException(id)))).flatMap((e) => (e ? [[e.id, e] as const] : [])));
+  const exceptions = new Map((await listExceptionsByIds(exceptionIds)).map((e) => [e.id, e] as const));
 
   const order = new Map(FRAMEWORKS.map((f, i) => [f.id, i]));
   const groups = new Map<string, StoredResult[]>();
