@@ -8,6 +8,7 @@ import {
   vulnerabilityThresholdSchema,
 } from "./accounts/config-schema";
 import { type ComplianceSettings, DEFAULT_COMPLIANCE_SETTINGS } from "./compliance/types";
+import { parseRegionPrice } from "./cost/pricing";
 
 // cron-parser is CommonJS: its functions are reached through the default export under Node's ESM loader (the CLI).
 const { parseExpression } = cronParser;
@@ -16,6 +17,20 @@ const GIB = 1024 ** 3;
 const wildcardList = z
   .array(z.string().trim().min(1, "must not be empty").max(128, "must be at most 128 characters").regex(/^[A-Za-z0-9._\/*-]+$/, "may hold letters, digits, . _ - / and *"))
   .max(20, "must list at most 20 patterns");
+
+/** "<region>=<USD per GB-month>" entries: regions whose ECR storage price differs from the default. */
+const regionPriceList = z
+  .array(z.string().trim())
+  .max(40, "must list at most 40 regions")
+  .superRefine((entries, ctx) => {
+    const seen = new Set<string>();
+    for (const entry of entries) {
+      const parsed = parseRegionPrice(entry);
+      if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: `"${entry.slice(0, 60)}" ${parsed}` });
+      else if (seen.has(parsed.region)) ctx.addIssue({ code: "custom", message: `lists ${parsed.region} twice` });
+      else seen.add(parsed.region);
+    }
+  });
 
 /** The thresholds the checks read (spec/CONTROLS.md gives the defaults). Sizes in GiB, money in USD. */
 export const complianceThresholdsSchema = z
@@ -32,6 +47,8 @@ export const complianceThresholdsSchema = z
     maxCrossRegionTransferUsd: z.number().min(0, "must not be negative").max(1_000_000, "must be at most 1000000"),
     crossRegionTransferDays: z.number().int().min(1, "must be at least 1 day").max(90, "must be at most 90 days"),
     storagePricePerGbMonth: z.number().positive("must be more than 0").max(10, "must be at most 10"),
+    regionStoragePrices: regionPriceList,
+    archivePricePerGbMonth: z.number().positive("must be more than 0").max(10, "must be at most 10"),
     environmentTagKey: z.string().trim().min(1, "must not be empty").max(128, "must be at most 128 characters"),
     prodNamePatterns: wildcardList,
     devNamePatterns: wildcardList,
@@ -53,6 +70,8 @@ export const DEFAULT_COMPLIANCE_THRESHOLDS: ComplianceThresholds = {
   maxCrossRegionTransferUsd: d.maxCrossRegionTransferUsd,
   crossRegionTransferDays: d.crossRegionTransferDays,
   storagePricePerGbMonth: d.storagePricePerGbMonth,
+  regionStoragePrices: Object.entries(d.regionStoragePrices).map(([region, price]) => `${region}=${price}`),
+  archivePricePerGbMonth: d.archivePricePerGbMonth,
   environmentTagKey: d.environment.tagKey,
   prodNamePatterns: d.environment.prodNamePatterns,
   devNamePatterns: d.environment.devNamePatterns,
@@ -76,6 +95,8 @@ export function toComplianceSettings(settings: Pick<Settings, "complianceThresho
     maxCrossRegionTransferUsd: t.maxCrossRegionTransferUsd,
     crossRegionTransferDays: t.crossRegionTransferDays,
     storagePricePerGbMonth: t.storagePricePerGbMonth,
+    regionStoragePrices: Object.fromEntries(t.regionStoragePrices.map(parseRegionPrice).filter((p) => typeof p !== "string").map((p) => [p.region, p.price])),
+    archivePricePerGbMonth: t.archivePricePerGbMonth,
     environment: { tagKey: t.environmentTagKey, prodNamePatterns: t.prodNamePatterns, devNamePatterns: t.devNamePatterns },
   };
 }

@@ -137,8 +137,12 @@ export interface ComplianceSettings {
   maxCrossRegionTransferUsd: number;
   /** cross-region-transfer: the window, in days. */
   crossRegionTransferDays: number;
-  /** USD per GB-month of ECR storage (reasons that give $/month). */
+  /** USD per GB-month of ECR standard storage where no region price is set (reasons that give $/month). */
   storagePricePerGbMonth: number;
+  /** Regions whose standard storage price differs: region -> USD per GB-month (lib/cost/pricing.ts). */
+  regionStoragePrices: Record<string, number>;
+  /** USD per GB-month of ECR archive storage (lifecycle `transition` rules). */
+  archivePricePerGbMonth: number;
   /** Accounts outside the organisation that policies may name (cross-account-trusted). */
   trustedAccounts: string[];
   /** COST-06: how a repository's environment is found (account first, then tag, then name). */
@@ -165,6 +169,8 @@ export const DEFAULT_COMPLIANCE_SETTINGS: ComplianceSettings = {
   maxCrossRegionTransferUsd: 50,
   crossRegionTransferDays: 30,
   storagePricePerGbMonth: 0.1,
+  regionStoragePrices: {},
+  archivePricePerGbMonth: 0.01,
   trustedAccounts: [],
   environment: { tagKey: "environment", prodNamePatterns: ["prod*"], devNamePatterns: ["dev*", "*-dev", "sandbox*"] },
 };

@@ -71,7 +71,15 @@ export const FIELD_GROUPS: FieldGroup[] = [
     fields: [
       { key: "maxCrossRegionTransferUsd", label: "Cross-region transfer allowed (USD)", kind: "number", step: "any", help: "cross-region-transfer (COST-04): ECR inter-region data-transfer cost over the window above this fails." },
       { key: "crossRegionTransferDays", label: "Cross-region transfer window (days)", kind: "int", step: "1", help: "cross-region-transfer (COST-04): how many days of Cost Explorer data are summed." },
-      { key: "storagePricePerGbMonth", label: "Storage price (USD per GB-month)", kind: "number", step: "any", help: "Used in the reasons that give the monthly cost at stake (stale images, replication)." },
+      { key: "storagePricePerGbMonth", label: "Storage price (USD per GB-month)", kind: "number", step: "any", help: "ECR standard storage in regions not listed below: repository costs, lifecycle savings, and the reasons that give the monthly cost at stake." },
+      {
+        key: "regionStoragePrices",
+        label: "Region storage prices",
+        kind: "list",
+        separator: "lines",
+        help: "Regions whose ECR storage price differs from the one above, one <region>=<USD per GB-month> per line (for example eu-central-1=0.11).",
+      },
+      { key: "archivePricePerGbMonth", label: "Archive storage price (USD per GB-month)", kind: "number", step: "any", help: "ECR archive storage, for lifecycle rules that transition images to archive." },
     ],
   },
   {
