@@ -4,4 +4,8 @@ export const queryKeys = {
     all: ["runs"] as const,
     detail: (runId: number) => ["runs", "detail", runId] as const,
   },
+  lifecycle: {
+    /** A policy text simulated over a repository's images as of `at`. */
+    whatIf: (repositoryArn: string, at: string, policyText: string) => ["lifecycle", "what-if", repositoryArn, at, policyText] as const,
+  },
 };

@@ -9,7 +9,7 @@ import { ensureExternalId, listAwsAccounts } from "@/lib/db/aws-accounts";
 import { getSettings } from "@/lib/db/settings";
 import { AccountForm } from "./account-form";
 import { type AccountView, AccountsTable } from "./accounts-table";
-import { CopyButton } from "./copy-button";
+import { CopyButton } from "@/components/ui/copy-button";
 
 export const metadata: Metadata = { title: "Accounts" };
 

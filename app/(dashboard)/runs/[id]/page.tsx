@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { formatDateTime } from "@/components/tables/format";
 import { PageHeader } from "@/components/ui/page-header";
-import { ReactQueryProvider } from "@/components/providers/react-query";
+import { QueryProvider } from "@/components/providers/query-provider";
 import { requirePageRole } from "@/lib/auth/guard";
 import { ANY_ROLE } from "@/lib/auth/roles";
 import { getRunDetail, listCollectionErrors, parseRunId } from "@/lib/db/runs";
@@ -29,9 +29,9 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         <Link href="/runs">← All runs</Link>
       </p>
       <PageHeader title={`Run #${runId}`} description="What this collection read, how far it got, and every AWS call that failed." />
-      <ReactQueryProvider>
+      <QueryProvider>
         <RunProgress initial={detail} />
-      </ReactQueryProvider>
+      </QueryProvider>
 
       <section aria-labelledby="run-errors">
         <h2 id="run-errors">Failed AWS calls</h2>
