@@ -34,3 +34,10 @@ export function parseRegionPrice(entry: string): { region: string; price: number
   if (!(price > 0) || price > 10) return "must have a price more than 0 and at most 10";
   return { region, price };
 }
+
+/**
+ * Amazon Inspector's list price for an ECR image's first enhanced scan (USD per image; automated
+ * rescans of continuously scanned images are billed on top, at a lower rate, whenever new CVEs
+ * are published, which no collection can predict). Used for the estimate COST-06 gives.
+ */
+export const INSPECTOR_INITIAL_SCAN_USD = 0.09;

@@ -25,7 +25,7 @@ describe("image-size", () => {
     ["PASS: size only when the manifest was not read", withLatest({ layers: null }), "PASS", "its manifest was not read"],
     ["FAIL: above the size limit", withLatest({ sizeBytes: 1_717_988_918, layers: [layerFacts(1, 1_717_986_918)] }), "FAIL", "2.0.0 is 1.60 GiB (1717988918 bytes), above 1.00 GiB; its largest layer is 1.60 GiB"],
     ["FAIL: too many layers", withLatest({ layers: layers(51) }), "FAIL", "has 51 layers, above 50"],
-    ["FAIL: both", withLatest({ sizeBytes: 2 * GIB, layers: layers(80) }), "FAIL", "is 2.00 GiB (2147483648 bytes), above 1.00 GiB and has 80 layers, above 50"],
+    ["FAIL: both", withLatest({ sizeBytes: 2 * GIB, layers: layers(80) }), "FAIL", "is 2.00 GiB (2147483648 bytes), above 1.00 GiB and has 80 layers, above 50; its largest layer is 0.00 GiB; each copy kept costs about $0.20/month to store"],
     ["FAIL: too big even though the manifest was unreadable", withLatest({ sizeBytes: 2 * GIB, layers: null }, { BatchGetImage: readError("BatchGetImage") }), "FAIL", "above 1.00 GiB"],
     ["ERROR: size fine but the manifest unreadable", withLatest({ layers: null }, { BatchGetImage: readError("BatchGetImage") }), "ERROR", "ecr:BatchGetImage failed with AccessDeniedException"],
     ["ERROR: DescribeImages failed", repo({ readErrors: { DescribeImages: readError("DescribeImages") } }), "ERROR", "ecr:DescribeImages failed"],

@@ -1,6 +1,7 @@
 import type { RepositoryCheck } from "../types";
 import { latestImageToJudge } from "./latest-image";
-import { fail, gib, pass, unreadable } from "./result";
+import { monthlyUsd, storagePriceFor } from "@/lib/cost/pricing";
+import { fail, gib, pass, unreadable, usdPerMonth } from "./result";
 
 /**
  * COST-02: the latest image stays small (storage, transfer and cold-start time all grow with it).
@@ -36,6 +37,7 @@ export const imageSize: RepositoryCheck = {
       largestLayers: largest,
       maxImageBytes,
       maxImageLayers,
+      monthlyStorageUsd: monthlyUsd(image.sizeBytes, storagePriceFor(repo.region, ctx.settings)),
     };
     const name = image.tags[0] ?? image.digest.slice(0, 19);
     const size = `${gib(image.sizeBytes)} (${image.sizeBytes} bytes)`;
@@ -45,7 +47,8 @@ export const imageSize: RepositoryCheck = {
     if (layers && layers.length > maxImageLayers) problems.push(`has ${layers.length} layers, above ${maxImageLayers}`);
     if (problems.length > 0) {
       const biggest = largest?.[0] ? `; its largest layer is ${gib(largest[0].size)}` : "";
-      return fail(`The latest image ${name} ${problems.join(" and ")}${biggest}`, evidence);
+      // Every version pushed at this size is stored again (less what its layers share with the last).
+      return fail(`The latest image ${name} ${problems.join(" and ")}${biggest}; each copy kept costs about ${usdPerMonth(evidence.monthlyStorageUsd)} to store`, evidence);
     }
     if (!layers) {
       const manifestFailure = unreadable(repo.readErrors, ["BatchGetImage"], evidence);

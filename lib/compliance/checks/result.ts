@@ -37,11 +37,6 @@ export function gib(bytes: number): string {
   return `${(bytes / GIB).toFixed(2)} GiB`;
 }
 
-/** USD per month for `bytes` stored at `pricePerGbMonth` (ECR bills GB as 2^30 bytes). */
-export function monthlyStorageUsd(bytes: number, pricePerGbMonth: number): number {
-  return (bytes / GIB) * pricePerGbMonth;
-}
-
 /** "$1.23/month" */
 export function usdPerMonth(usd: number): string {
   return `$${usd.toFixed(2)}/month`;

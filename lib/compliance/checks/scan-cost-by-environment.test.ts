@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RegistryFacts, RepositoryFacts } from "../types";
 import { scanCostByEnvironment } from "./scan-cost-by-environment";
-import { ACCOUNT, checkContext, readErrors, registryFacts as registry, repositoryFacts as repo, scanRule as rule } from "./testing";
+import { ACCOUNT, checkContext, daysAgo, imageFacts, readErrors, registryFacts as registry, repositoryFacts as repo, scanRule as rule } from "./testing";
 
 const ctx = (accountEnvironment?: string) => checkContext({ accountEnvironments: new Map(accountEnvironment ? [[ACCOUNT, accountEnvironment]] : []) });
 const named = (name: string, overrides: Partial<RepositoryFacts> = {}) => repo({ name, arn: `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/${name}`, ...overrides });
@@ -59,14 +59,27 @@ describe("scan-cost-by-environment", () => {
     expect(result.status).toBe("PASS");
   });
 
-  it("gives the scan type, the environments and the offenders as evidence", () => {
-    const result = scanCostByEnvironment.evaluate(enhancedApi, [named("team/orders-api"), named("team/worker")], ctx("dev"));
+  it("gives the scan type, the environments, the offenders and the scans' estimated cost as evidence", () => {
+    const images = [imageFacts({ digest: "sha256:1", pushedAt: daysAgo(2) }), imageFacts({ digest: "sha256:2", pushedAt: daysAgo(29) }), imageFacts({ digest: "sha256:3", pushedAt: daysAgo(31) })];
+    const result = scanCostByEnvironment.evaluate(enhancedApi, [named("team/orders-api", { images }), named("team/worker")], ctx("dev"));
     expect(result.evidence).toEqual({
       scanType: "ENHANCED",
       repositories: 2,
       environments: { prod: 0, dev: 2, other: 0 },
       offenderCount: 1,
-      offenders: [{ name: "team/orders-api", environment: "dev", environmentSource: "account dev", frequency: "CONTINUOUS_SCAN" }],
+      offenders: [{ name: "team/orders-api", environment: "dev", environmentSource: "account dev", frequency: "CONTINUOUS_SCAN", recentPushes: 2 }],
+      devImagesScannedIn30Days: 2,
+      inspectorUsdPerInitialScan: 0.09,
+      estimatedMonthlyUsd: 0.18,
+      estimated: true,
     });
+    expect(result.reason).toContain("the 2 images pushed to the dev ones in the last 30 days cost about $0.18/month in Inspector scans ($0.09 each, rescans extra)");
+  });
+
+  it("puts no scan cost on a prod repository left MANUAL: nothing is scanned there", () => {
+    const result = scanCostByEnvironment.evaluate(basicProd, [named("team/web", { images: [imageFacts({ pushedAt: daysAgo(1) })] })], ctx("prod"));
+    expect(result.status).toBe("FAIL");
+    expect(result.reason).not.toContain("Inspector");
+    expect(result.evidence).toMatchObject({ devImagesScannedIn30Days: 0, estimatedMonthlyUsd: 0 });
   });
 });

@@ -1,7 +1,8 @@
 import type { CheckResult, RegistryCheck } from "../types";
 import { effectiveScanFrequency, type ScanFrequency } from "./effective-scan";
 import { findRepositoryEnvironment, type RepositoryEnvironment } from "./environment";
-import { error, fail, notApplicable, pass, unreadable } from "./result";
+import { INSPECTOR_INITIAL_SCAN_USD } from "@/lib/cost/pricing";
+import { error, fail, notApplicable, pass, unreadable, usdPerMonth } from "./result";
 
 /**
  * COST-06: scanning is paid where it protects production. A dev repository scanned continuously
@@ -13,6 +14,9 @@ import { error, fail, notApplicable, pass, unreadable } from "./result";
  */
 
 const NAMED_IN_REASON = 5;
+const DAY_MS = 86_400_000;
+/** The window over which pushes to dev repositories are counted as a month's enhanced scans. */
+const SCAN_WINDOW_DAYS = 30;
 const IN_EVIDENCE = 10;
 
 interface Offender {
@@ -20,6 +24,8 @@ interface Offender {
   environment: RepositoryEnvironment;
   environmentSource: string;
   frequency: ScanFrequency;
+  /** Images pushed in the last SCAN_WINDOW_DAYS (each one an enhanced scan when scanned continuously). */
+  recentPushes: number;
 }
 
 export const scanCostByEnvironment: RegistryCheck = {
@@ -49,7 +55,11 @@ export const scanCostByEnvironment: RegistryCheck = {
         continue;
       }
       const offends = env.environment === "dev" ? scan.frequency === "CONTINUOUS_SCAN" : scan.frequency === "MANUAL";
-      if (offends) offenders.push({ name: repo.name, environment: env.environment, environmentSource: env.value ? `${env.source} ${env.value}` : env.source, frequency: scan.frequency });
+      if (offends) {
+        const since = ctx.now.getTime() - SCAN_WINDOW_DAYS * DAY_MS;
+        const recentPushes = repo.images.reduce((n, image) => n + (image.pushedAt.getTime() >= since ? 1 : 0), 0);
+        offenders.push({ name: repo.name, environment: env.environment, environmentSource: env.value ? `${env.source} ${env.value}` : env.source, frequency: scan.frequency, recentPushes });
+      }
     }
 
     const evidence = {
@@ -60,11 +70,17 @@ export const scanCostByEnvironment: RegistryCheck = {
       offenders: offenders.slice(0, IN_EVIDENCE),
       ...(unknown.length > 0 ? { unreadableCount: unknown.length, unreadable: unknown.slice(0, IN_EVIDENCE) } : {}),
     };
+    const devScans = offenders.filter((o) => o.environment === "dev").reduce((n, o) => n + o.recentPushes, 0);
+    const scanCost = { devImagesScannedIn30Days: devScans, inspectorUsdPerInitialScan: INSPECTOR_INITIAL_SCAN_USD, estimatedMonthlyUsd: devScans * INSPECTOR_INITIAL_SCAN_USD, estimated: true };
     if (offenders.length > 0) {
+      const cost =
+        devScans > 0
+          ? `; the ${devScans} image${devScans === 1 ? "" : "s"} pushed to the dev ones in the last ${SCAN_WINDOW_DAYS} days cost about ${usdPerMonth(devScans * INSPECTOR_INITIAL_SCAN_USD)} in Inspector scans ($${INSPECTOR_INITIAL_SCAN_USD} each, rescans extra)`
+          : "";
       const named = offenders.slice(0, NAMED_IN_REASON).map((o) => `${o.name} (${o.environment}, ${o.frequency})`);
       const more = offenders.length > NAMED_IN_REASON ? ` and ${offenders.length - NAMED_IN_REASON} more` : "";
       const total = `${unknown.length > 0 ? "At least " : ""}${offenders.length}`;
-      return fail(`${total} ${offenders.length === 1 ? "repository is" : "repositories are"} scanned against ${offenders.length === 1 ? "its" : "their"} environment's rule (dev scanned continuously, or prod left MANUAL): ${named.join(", ")}${more}`, evidence);
+      return fail(`${total} ${offenders.length === 1 ? "repository is" : "repositories are"} scanned against ${offenders.length === 1 ? "its" : "their"} environment's rule (dev scanned continuously, or prod left MANUAL): ${named.join(", ")}${more}${cost}`, { ...evidence, ...scanCost });
     }
     if (firstUnknown) {
       return { ...firstUnknown, reason: `${unknown.length} of ${repositories.length} repositories could not be judged: ${firstUnknown.reason}`, evidence: { ...firstUnknown.evidence, ...evidence } };

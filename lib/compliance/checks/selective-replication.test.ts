@@ -17,13 +17,13 @@ describe("selective-replication", () => {
       "a rule without filters",
       { replicationRules: [rule([to("eu-west-1")])] },
       "FAIL",
-      /Replication rule 1 in us-east-1 has no repository filter: every repository \(25\.00 GiB\) is copied to eu-west-1 \(111122223333\), about \$2\.50\/month of storage per destination \(\$2\.50\/month in all\)/,
+      /Replication rule 1 in us-east-1 has no repository filter: every repository \(25\.00 GiB\) is copied to eu-west-1 \(111122223333, \$2\.50\/month\): about \$2\.50\/month of storage in all/,
     ],
     [
       "an unfiltered rule with two destinations beside a filtered one",
       { replicationRules: [rule([to("us-west-2")], ["platform"]), rule([to("eu-west-1"), to("ap-southeast-2", "444455556666")])] },
       "FAIL",
-      /Replication rule 2 .* copied to eu-west-1 \(111122223333\), ap-southeast-2 \(444455556666\), about \$2\.50\/month .* \(\$5\.00\/month in all\)/,
+      /Replication rule 2 .* copied to eu-west-1 \(111122223333, \$2\.50\/month\), ap-southeast-2 \(444455556666, \$2\.50\/month\): about \$5\.00\/month of storage in all/,
     ],
     ["DescribeRegistry failed", { replicationRules: null, readErrors: readErrors("DescribeRegistry") }, "ERROR", /ecr:DescribeRegistry failed with AccessDeniedException/],
     ["replication not collected and no failure recorded", { replicationRules: null }, "ERROR", /not collected/],
@@ -33,12 +33,12 @@ describe("selective-replication", () => {
     expect(result.reason).toMatch(reason);
   });
 
-  it("prices replicated storage with the storage price setting and marks it estimated", () => {
-    const settings = { storagePricePerGbMonth: 0.2 };
-    const result = selectiveReplication.evaluate(registry({ replicationRules: [rule([to("eu-west-1")]), rule([to("eu-west-1")])] }), [], checkContext({ settings }));
+  it("prices each copy at its destination region's storage price and marks it estimated", () => {
+    const settings = { storagePricePerGbMonth: 0.2, regionStoragePrices: { "ap-southeast-2": 0.3 } };
+    const result = selectiveReplication.evaluate(registry({ replicationRules: [rule([to("eu-west-1")]), rule([to("eu-west-1"), to("ap-southeast-2")])] }), [], checkContext({ settings }));
     expect(result.status).toBe("FAIL");
     // Two unfiltered rules to the same destination store one copy there.
-    expect(result.reason).toMatch(/Replication rules 1, 2 .* have no repository filter.*\$5\.00\/month of storage per destination \(\$5\.00\/month in all\)/);
-    expect(result.evidence).toMatchObject({ monthlyUsd: 5, storedBytes: 25 * GIB, estimated: true });
+    expect(result.reason).toMatch(/Replication rules 1, 2 .* have no repository filter.*eu-west-1 \(111122223333, \$5\.00\/month\), ap-southeast-2 \(111122223333, \$7\.50\/month\): about \$12\.50\/month of storage in all/);
+    expect(result.evidence).toMatchObject({ monthlyUsd: 12.5, storedBytes: 25 * GIB, estimated: true });
   });
 });

@@ -1,5 +1,6 @@
 import type { RegistryCheck } from "../types";
-import { error, fail, gib, monthlyStorageUsd, pass, unreadable, usdPerMonth } from "./result";
+import { monthlyUsd, storagePriceFor } from "@/lib/cost/pricing";
+import { error, fail, gib, pass, unreadable, usdPerMonth } from "./result";
 
 /**
  * COST-05: replication copies what it is told to. A rule without a repository filter copies every
@@ -23,19 +24,18 @@ export const selectiveReplication: RegistryCheck = {
     }
 
     const destinations = [...new Map(unfiltered.flatMap(({ rule }) => rule.destinations).map((d) => [`${d.region}/${d.registryId}`, d])).values()];
-    const perDestination = monthlyStorageUsd(storedBytes, settings.storagePricePerGbMonth);
-    const total = perDestination * destinations.length;
+    // Each copy is stored, and billed, at its destination region's price.
+    const copies = destinations.map((d) => ({ ...d, storagePricePerGbMonth: storagePriceFor(d.region, settings), monthlyUsd: monthlyUsd(storedBytes, storagePriceFor(d.region, settings)) }));
+    const total = copies.reduce((sum, c) => sum + c.monthlyUsd, 0);
     const ruleNumbers = unfiltered.map(({ index }) => index + 1).join(", ");
-    const where = destinations.map((d) => `${d.region} (${d.registryId})`).join(", ");
+    const where = copies.map((c) => `${c.region} (${c.registryId}, ${usdPerMonth(c.monthlyUsd)})`).join(", ");
     return fail(
-      `Replication rule${unfiltered.length > 1 ? "s" : ""} ${ruleNumbers} in ${region} ${unfiltered.length > 1 ? "have" : "has"} no repository filter: every repository (${gib(storedBytes)}) is copied to ${where}, about ${usdPerMonth(perDestination)} of storage per destination (${usdPerMonth(total)} in all)`,
+      `Replication rule${unfiltered.length > 1 ? "s" : ""} ${ruleNumbers} in ${region} ${unfiltered.length > 1 ? "have" : "has"} no repository filter: every repository (${gib(storedBytes)}) is copied to ${where}: about ${usdPerMonth(total)} of storage in all`,
       {
         ...evidence,
         unfilteredRules: unfiltered.map(({ index }) => index + 1),
-        destinations,
+        destinations: copies,
         storedBytes,
-        storagePricePerGbMonth: settings.storagePricePerGbMonth,
-        monthlyUsdPerDestination: perDestination,
         monthlyUsd: total,
         estimated: true,
       },

@@ -63,6 +63,13 @@ describe("stale-images", () => {
     expect(result.reason).toContain("1 of 1 images (2.00 GiB, $1.00/month) neither pushed nor pulled in 30 days, above 1.00 GiB");
   });
 
+  it("prices the stale bytes at the repository's region price when one is set", () => {
+    const settings = { staleImageDays: 30, maxStaleBytes: GIB, storagePricePerGbMonth: 0.5, regionStoragePrices: { "us-east-1": 0.25 } };
+    const result = staleImages.evaluate(repo({ region: "us-east-1", images: [image({ pushedAt: daysAgo(40), lastPulledAt: null, sizeBytes: 2 * GIB })] }), registry(), checkContext({ settings }));
+    expect(result).toMatchObject({ status: "FAIL", evidence: { storagePricePerGbMonth: 0.25, monthlyUsd: 0.5 } });
+    expect(result.reason).toContain("(2.00 GiB, $0.50/month)");
+  });
+
   it("lists the largest uncovered images in the evidence, at most ten", () => {
     const images = Array.from({ length: 12 }, (_, i) => image({ sizeBytes: (i + 1) * GIB }));
     const evidence = staleImages.evaluate(repo({ images }), registry(), ctx).evidence as { largestUncovered: { sizeBytes: number }[]; uncoveredCount: number };

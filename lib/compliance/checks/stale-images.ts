@@ -1,5 +1,6 @@
 import type { ImageFacts, RepositoryCheck } from "../types";
-import { fail, gib, monthlyStorageUsd, notApplicable, pass, unreadable, usdPerMonth } from "./result";
+import { monthlyUsd, storagePriceFor } from "@/lib/cost/pricing";
+import { fail, gib, notApplicable, pass, unreadable, usdPerMonth } from "./result";
 import { type LifecycleRule, type LifecycleSelection, INVALID_LIFECYCLE_REASON, parseLifecyclePolicy } from "./lifecycle-rules";
 import { matchesTagPattern } from "./wildcard";
 
@@ -61,7 +62,8 @@ export const staleImages: RepositoryCheck = {
     if (failure) return failure;
     if (repo.images.length === 0) return notApplicable("The repository has no images");
 
-    const { staleImageDays, maxStaleBytes, storagePricePerGbMonth } = ctx.settings;
+    const { staleImageDays, maxStaleBytes } = ctx.settings;
+    const storagePricePerGbMonth = storagePriceFor(repo.region, ctx.settings);
     const cutoff = ctx.now.getTime() - staleImageDays * DAY_MS;
     const stale: ImageFacts[] = [];
     let staleBytes = 0;
@@ -71,9 +73,10 @@ export const staleImages: RepositoryCheck = {
       stale.push(image);
       staleBytes += image.sizeBytes;
     }
-    const monthly = usdPerMonth(monthlyStorageUsd(staleBytes, storagePricePerGbMonth));
+    const monthlyStaleUsd = monthlyUsd(staleBytes, storagePricePerGbMonth);
+    const monthly = usdPerMonth(monthlyStaleUsd);
     const summary = `${stale.length} of ${repo.images.length} images (${gib(staleBytes)}, ${monthly}) neither pushed nor pulled in ${staleImageDays} days`;
-    const evidence = { staleImageDays, maxStaleBytes, imageCount: repo.images.length, staleCount: stale.length, staleBytes, monthlyUsd: monthlyStorageUsd(staleBytes, storagePricePerGbMonth) };
+    const evidence = { staleImageDays, maxStaleBytes, imageCount: repo.images.length, staleCount: stale.length, staleBytes, storagePricePerGbMonth, monthlyUsd: monthlyStaleUsd };
     if (staleBytes <= maxStaleBytes) return pass(`${summary}, within ${gib(maxStaleBytes)}`, evidence);
 
     const policyFailure = unreadable(repo.readErrors, ["GetLifecyclePolicy"], evidence);
