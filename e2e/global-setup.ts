@@ -24,7 +24,8 @@ export default async function globalSetup() {
   const sandbox = await startSandbox(sandboxOptions("demo"));
   const org = sandbox.organization;
   const configFile = path.join(STATE_DIR, "accounts-config.json");
-  await writeFile(configFile, JSON.stringify({ externalId: org.externalId, regions: org.options.regions, accounts: [] }));
+  // The payer's Cost Explorer reader is configured, as a FinOps team would: its costs cover the whole organisation.
+  await writeFile(configFile, JSON.stringify({ externalId: org.externalId, regions: org.options.regions, accounts: [], costExplorer: { roleArn: org.costReaderRoleArn, lookbackDays: 90 } }));
   const member = org.accounts[0];
   await writeFile(
     path.join(STATE_DIR, "sandbox.json"),
