@@ -2,6 +2,7 @@ import { EnvError, parseEnv } from "@/lib/env";
 import { CliError } from "./args";
 import { exitWhenFlushed } from "./exit-when-flushed";
 import { collectCommand } from "./collect";
+import { lifecycleCommand } from "./lifecycle";
 import { migrateCommand } from "./migrate";
 import { resultsCommand } from "./results";
 import { sandboxCommand } from "./sandbox";
@@ -17,6 +18,7 @@ Commands:
   worker     collector workers only (run many, on many machines)
   collect    one collection run in the foreground, with progress and a summary of failures
   results    compliance results of the latest evaluated run (table, json or csv)
+  lifecycle  preview a lifecycle policy: every error ECR would report, what it expires or archives, the saving
   migrate    apply database migrations
   users      manage local users (list, add, set-role, reset-password, disable, enable)
   sandbox    serve a simulated AWS organisation over AWS's real protocols
@@ -31,6 +33,7 @@ const COMMANDS: Record<string, Command> = {
   worker: workerCommand,
   collect: collectCommand,
   results: resultsCommand,
+  lifecycle: lifecycleCommand,
   migrate: migrateCommand,
   users: usersCommand,
   sandbox: (argv) => sandboxCommand(argv),

@@ -10,7 +10,7 @@ describe("image payload", () => {
     const images: LifecycleImage[] = [
       { ...base, layers: [shared, { digest: "sha256:app1", size: 100 }] },
       { ...base, digest: "sha256:b", tags: [], lastPulledAt: new Date("2026-11-01T00:00:00Z"), layers: [shared, { digest: "sha256:app2", size: 50 }] },
-      { ...base, digest: "sha256:sig", tags: ["sha256-a.sig"], sizeBytes: 900, layers: null, storageClass: "ARCHIVE", transitionedAt: new Date("2026-11-02T00:00:00Z") },
+      { ...base, digest: "sha256:sig", tags: ["sha256-a.sig"], sizeBytes: 900, layers: null, layersReadable: false, storageClass: "ARCHIVE", transitionedAt: new Date("2026-11-02T00:00:00Z") },
     ];
     const payload = toImagePayload(images);
     expect(payload.layerDigests).toEqual(["sha256:base", "sha256:app1", "sha256:app2"]);

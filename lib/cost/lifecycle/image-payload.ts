@@ -18,6 +18,8 @@ export interface ImagePayload {
     transitionedAt?: number | null;
     /** Indexes into layerDigests / layerSizes; null when the manifest was not read. */
     layers: number[] | null;
+    /** Only when false (see LifecycleImage.layersReadable). */
+    layersReadable?: false;
   }[];
 }
 
@@ -47,6 +49,7 @@ export function toImagePayload(images: readonly LifecycleImage[]): ImagePayload 
           }
           return at;
         }) ?? null,
+      ...(image.layersReadable === false ? { layersReadable: false as const } : {}),
     })),
   };
 }
@@ -62,5 +65,6 @@ export function fromImagePayload(payload: ImagePayload): LifecycleImage[] {
     ...(image.storageClass ? { storageClass: image.storageClass } : {}),
     ...(image.transitionedAt !== undefined ? { transitionedAt: image.transitionedAt === null ? null : new Date(image.transitionedAt) } : {}),
     layers: image.layers?.map((i) => layers[i]) ?? null,
+    ...(image.layersReadable === false ? { layersReadable: false } : {}),
   }));
 }

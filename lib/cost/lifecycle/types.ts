@@ -19,6 +19,12 @@ export interface LifecycleImage {
   transitionedAt?: Date | null;
   /** The manifest's layers (BatchGetImage) when read: freed bytes then count each layer once. */
   layers?: readonly { digest: string; size: number }[] | null;
+  /**
+   * False when the collector never reads this image's layers (a manifest list, a signature or
+   * another artifact: lib/cost/stored-bytes.ts hasReadableLayers). Its null `layers` then keep
+   * freedBytes exact, and it counts by sizeBytes, as storedBytes counts it. Default true.
+   */
+  layersReadable?: boolean;
 }
 
 export type CountType = "imageCountMoreThan" | "sinceImagePushed" | "sinceImagePulled" | "sinceImageTransitioned";
@@ -92,7 +98,11 @@ export interface SimulationTotals {
   freedBytes: number;
   /** True when every container image's layers were known, so freedBytes counts shared layers once. */
   freedBytesExact: boolean;
-  /** USD per month no longer paid (freed standard storage, minus what archive storage of transitioned images costs). */
+  /** Sum of the compressed sizes of transitioned images: what archive storage starts holding. */
+  transitionedBytes: number;
+  /** Sum of the compressed sizes of archived images the policy expires: what archive storage stops holding. */
+  archiveExpiredBytes: number;
+  /** USD per month no longer paid (freed standard storage and expired archive storage, minus what archive storage of transitioned images costs). */
   monthlyUsdSaved: number;
 }
 
