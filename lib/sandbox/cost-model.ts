@@ -1,3 +1,4 @@
+import { billingCode } from "../aws/region-billing-codes";
 import { getRegistry, registryStoredBytes } from "./ecr-model";
 import type { SandboxAccount, SandboxOrganization } from "./organization";
 import { rngFor } from "./rng";
@@ -25,6 +26,9 @@ import { rngFor } from "./rng";
 
 export const ECR_SERVICE_NAME = "Amazon EC2 Container Registry (ECR)";
 
+// The billing codes are an AWS fact the app reads back too; re-exported for the sandbox's own tests.
+export { billingCode };
+
 const DAY = 86_400_000;
 const GIB = 1024 ** 3;
 const STORAGE_USD_PER_GB_MONTH = 0.1;
@@ -37,46 +41,6 @@ const NOISE_SIGMA = 0.3;
 /** Fewer pulls at the weekend (CI is quieter); the factors average 1 over a week. */
 const WEEKEND_FACTOR = 0.55;
 const WEEKDAY_FACTOR = (7 - 2 * WEEKEND_FACTOR) / 5;
-
-/** AWS's region billing codes (docs: "AWS Region billing codes"): eu-west-1 is EU, not EUW1. */
-const BILLING_CODES: Record<string, string> = {
-  "us-east-1": "USE1",
-  "us-east-2": "USE2",
-  "us-west-1": "USW1",
-  "us-west-2": "USW2",
-  "ca-central-1": "CAN1",
-  "ca-west-1": "CAN2",
-  "sa-east-1": "SAE1",
-  "af-south-1": "AFS1",
-  "ap-east-1": "APE1",
-  "ap-northeast-1": "APN1",
-  "ap-northeast-2": "APN2",
-  "ap-northeast-3": "APN3",
-  "ap-southeast-1": "APS1",
-  "ap-southeast-2": "APS2",
-  "ap-south-1": "APS3",
-  "ap-southeast-3": "APS4",
-  "ap-south-2": "APS5",
-  "ap-southeast-4": "APS6",
-  "eu-west-1": "EU",
-  "eu-west-2": "EUW2",
-  "eu-west-3": "EUW3",
-  "eu-central-1": "EUC1",
-  "eu-central-2": "EUC2",
-  "eu-north-1": "EUN1",
-  "eu-south-1": "EUS1",
-  "eu-south-2": "EUS2",
-  "me-south-1": "MES1",
-  "me-central-1": "MEC1",
-  "il-central-1": "ILC1",
-};
-
-/** The prefix AWS puts on a region's usage types, e.g. USE1 for us-east-1. */
-export function billingCode(region: string): string {
-  const code = BILLING_CODES[region];
-  if (!code) throw new Error(`No billing code known for region ${region}`);
-  return code;
-}
 
 /** USD per GB sent to the internet, and to another region, from a region. */
 const egressPrice = (region: string) => (region === "ap-southeast-2" ? 0.114 : 0.09);
