@@ -153,10 +153,10 @@ export async function getRegistrySnapshot(runId: number, accountId: string, regi
   if (!g) return null;
 
   const [repositories, images, keys] = await Promise.all([
-    pool.query<Omit<RepositoryFacts, "images" | "key" | "createdAt"> & { createdAt: Date; imageBytes: string }>(
+    pool.query<Omit<RepositoryFacts, "images" | "key" | "createdAt"> & { createdAt: Date; storedBytes: string }>(
       `SELECT r."arn", r."accountId", r."region", r."name", r."createdAt", r."imageTagMutability", r."tagMutabilityExclusions",
               r."scanOnPush", r."scanFrequency", r."appliedScanFilters", r."encryptionType", r."kmsKey", r."lifecyclePolicy",
-              r."repositoryPolicy", r."tags", r."readErrors", r."imageBytes"::text AS "imageBytes"
+              r."repositoryPolicy", r."tags", r."readErrors", COALESCE(r."storedBytes", r."imageBytes")::text AS "storedBytes"
          FROM "Repository" r WHERE r."accountId" = $2 AND r."region" = $3 AND r."deletedAt" IS NULL AND ${inSnapshotSql("r", "$1")}
         ORDER BY r."name"`,
       [runId, accountId, region],
@@ -183,9 +183,10 @@ export async function getRegistrySnapshot(runId: number, accountId: string, regi
     else imagesByRepository.set(repositoryArn, [facts]);
   }
   const keysByArn = new Map(keys.rows.map((k) => [k.arn, k]));
+  // Bytes ECR stores, each layer once per repository (rows collected before that was recorded: the images' sizes summed).
   let storedBytes = 0;
-  const repositoryFacts: RepositoryFacts[] = repositories.rows.map(({ imageBytes, ...r }) => {
-    storedBytes += Number(imageBytes);
+  const repositoryFacts: RepositoryFacts[] = repositories.rows.map(({ storedBytes: repositoryBytes, ...r }) => {
+    storedBytes += Number(repositoryBytes);
     return { ...r, key: r.kmsKey ? (keysByArn.get(r.kmsKey) ?? null) : null, images: imagesByRepository.get(r.arn) ?? [] };
   });
 

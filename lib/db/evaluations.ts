@@ -10,6 +10,7 @@ import { toComplianceSettings } from "@/lib/settings";
 import { getEvaluationScope, getRegistrySnapshot, listSnapshotRepositoryArns } from "./compliance-facts";
 import { CopyWriter, copyLine, encode } from "./copy-writer";
 import { getPool } from "./pool";
+import { computeRunSavings } from "./savings";
 import { getSettings } from "./settings";
 import { getVisibleRunId } from "./snapshot";
 
@@ -169,6 +170,7 @@ export async function evaluateRun(runId: number, options: EvaluateOptions): Prom
       [settings.resultRetentionRuns],
     );
     await client.query("COMMIT");
+    await computeSavingsAfter(runId, evaluationId);
     return { evaluationId, runId, resultCount, counts, evaluateMs, readWaitMs, totalMs: performance.now() - started, reused: false };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
@@ -184,6 +186,19 @@ export async function evaluateRun(runId: number, options: EvaluateOptions): Prom
     throw error;
   } finally {
     client.release();
+  }
+}
+
+/**
+ * The savings list follows every evaluation (it reads the same settings). The evaluation itself
+ * has committed: a failure here leaves the previous run's savings showing, with their run named on
+ * the page, and is logged rather than marking a sound evaluation failed.
+ */
+async function computeSavingsAfter(runId: number, evaluationId: number): Promise<void> {
+  try {
+    await computeRunSavings(runId);
+  } catch (error) {
+    console.error(`portwatch: savings for run ${runId} (evaluation ${evaluationId}) were not computed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
   }
 }
 

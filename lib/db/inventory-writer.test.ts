@@ -98,4 +98,26 @@ describe("the versioned inventory writer", () => {
     const [versions] = await sql<{ count: number }>(`SELECT count(*)::int AS count FROM "Image" WHERE "digest" = 'sha256:c'`);
     expect(versions.count).toBe(2);
   });
+
+  it("stores each repository's stored bytes: shared layers once, exact only when every image's layers were read", async () => {
+    const layer = (name: string, size: number) => ({ digest: `sha256:${name}`, size, mediaType: "application/vnd.oci.image.layer.v1.tar+gzip" });
+    const shared = layer("base", 5_000);
+    await writeRegionCollection(7, accountId, region, region_([
+      repository("team/web", [image("sha256:c", { tags: ["v9"] }), image("sha256:d")]),
+      repository("team/layers", [image("sha256:e", { sizeBytes: 5_600, layers: [shared, layer("e", 600)] }), image("sha256:f", { sizeBytes: 5_700, layers: [shared, layer("f", 700)] })]),
+      repository("team/mixed", [image("sha256:g", { sizeBytes: 5_600, layers: [shared, layer("g", 600)] }), image("sha256:h", { sizeBytes: 9_000 })]),
+      repository("team/unread", null),
+    ]));
+    const rows = await sql<{ name: string; imageBytes: string; storedBytes: string | null; storedBytesExact: boolean | null }>(
+      `SELECT "name", "imageBytes"::text, "storedBytes"::text, "storedBytesExact" FROM "Repository" WHERE "validTo" IS NULL ORDER BY "name"`,
+    );
+    expect(rows).toEqual([
+      { name: "team/layers", imageBytes: "11300", storedBytes: "6300", storedBytesExact: true },
+      { name: "team/mixed", imageBytes: "14600", storedBytes: "14600", storedBytesExact: false },
+      // Images not read: the stored bytes are unknown, not zero.
+      { name: "team/unread", imageBytes: "0", storedBytes: null, storedBytesExact: null },
+      // Layers never read (the fixtures' default): each image's compressed size, an upper bound.
+      { name: "team/web", imageBytes: "2000", storedBytes: "2000", storedBytesExact: false },
+    ]);
+  });
 });

@@ -1,6 +1,7 @@
 import "server-only";
 import type { RegionCollection, RepositoryCollection } from "@/lib/aws/collect-region";
 import type { FindingRecord, ImageRecord, KmsKeyRecord } from "@/lib/aws/types";
+import { storedBytes } from "@/lib/cost/stored-bytes";
 import { inTransaction } from "./pool";
 import { contentHash, resetScopeForRun, type VersionedTable, writeVersioned } from "./versioned-writer";
 
@@ -30,19 +31,23 @@ interface FindingRow {
 interface ImageSummary {
   count: number;
   bytes: number;
+  /** Null when the images were not read (their stored bytes are unknown, not zero). */
+  storedBytes: number | null;
+  storedBytesExact: boolean | null;
   latestDigest: string | null;
   latestPushedAt: Date | null;
 }
 
 function summarise(images: ImageRecord[] | null): ImageSummary {
-  if (!images) return { count: 0, bytes: 0, latestDigest: null, latestPushedAt: null };
+  if (!images) return { count: 0, bytes: 0, storedBytes: null, storedBytesExact: null, latestDigest: null, latestPushedAt: null };
   let latest: ImageRecord | null = null;
   let bytes = 0;
   for (const image of images) {
     bytes += image.sizeBytes;
     if (!latest || image.pushedAt > latest.pushedAt) latest = image;
   }
-  return { count: images.length, bytes, latestDigest: latest?.digest ?? null, latestPushedAt: latest?.pushedAt ?? null };
+  const stored = storedBytes(images);
+  return { count: images.length, bytes, storedBytes: stored.bytes, storedBytesExact: stored.exact, latestDigest: latest?.digest ?? null, latestPushedAt: latest?.pushedAt ?? null };
 }
 
 const REPOSITORY: VersionedTable<RepositoryRow> = {
@@ -69,6 +74,8 @@ const REPOSITORY: VersionedTable<RepositoryRow> = {
     { name: "readErrors", type: "jsonb", value: (r) => r.repository.errors },
     { name: "imageCount", type: "int4", value: (r) => r.summary.count },
     { name: "imageBytes", type: "int8", value: (r) => r.summary.bytes },
+    { name: "storedBytes", type: "int8", value: (r) => r.summary.storedBytes },
+    { name: "storedBytesExact", type: "bool", value: (r) => r.summary.storedBytesExact },
     { name: "latestImageDigest", type: "text", value: (r) => r.summary.latestDigest },
     { name: "latestPushedAt", type: "timestamp", value: (r) => r.summary.latestPushedAt },
     { name: "findingsHash", type: "text", value: (r) => r.findingsHash },

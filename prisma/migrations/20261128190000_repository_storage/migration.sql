@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Repository" ADD COLUMN     "storedBytes" BIGINT,
+ADD COLUMN     "storedBytesExact" BOOLEAN;
