@@ -42,7 +42,7 @@ describe("lifecycle-cost-rules", () => {
       { lifecyclePolicy: null },
       {},
       "FAIL",
-      [/there is no lifecycle policy, so no rule expires untagged images within 1 day/, /up to 1\.50 GiB in 2 untagged images/, /no rule caps tagged images at 10/, /up to 0\.50 GiB in 2 tagged images/],
+      [/there is no lifecycle policy, so no rule expires untagged images within 1 day/, /such a rule would expire 2 untagged images today, freeing up to 1\.50 GiB \(\$0\.15\/month\)/, /no rule caps tagged images at 10/, /such a rule would expire 2 tagged images today, freeing up to 0\.50 GiB \(\$0\.05\/month\)/],
     ],
     [
       "the sandbox's weak policy: tagged release-* kept at 100",
@@ -51,9 +51,9 @@ describe("lifecycle-cost-rules", () => {
       "FAIL",
       [/no rule expires untagged images within 1 day\(s\) of push/, /rule 1 \(tagged release-\*, imageCountMoreThan 100, expire\) selects only tags matching release-\*/, /1\.50 GiB/, /0\.50 GiB/],
     ],
-    ["an untagged rule looser than the setting", { lifecyclePolicy: policy(untagged(1, 14), anyCap(2, 10)) }, {}, "FAIL", [/expires untagged images only 14 days after push, more than the 1 allowed/, /1\.50 GiB in 2 untagged images/]],
+    ["an untagged rule looser than the setting", { lifecyclePolicy: policy(untagged(1, 14), anyCap(2, 10)) }, {}, "FAIL", [/expires untagged images only 14 days after push, more than the 1 allowed/, /expire 2 untagged images today, freeing up to 1\.50 GiB/]],
     ["an untagged rule that transitions instead of expiring", { lifecyclePolicy: policy(untagged(1, 1, "transition"), anyCap(2, 10)) }, {}, "FAIL", [/no rule expires untagged images/]],
-    ["a cap looser than the setting", { lifecyclePolicy: policy(untagged(1, 1), anyCap(2, 30)) }, {}, "FAIL", [/keeps 30 tagged images, more than the 10 allowed/, /0\.50 GiB in 2 tagged images/]],
+    ["a cap looser than the setting", { lifecyclePolicy: policy(untagged(1, 1), anyCap(2, 30)) }, {}, "FAIL", [/keeps 30 tagged images, more than the 10 allowed/, /expire 2 tagged images today, freeing up to 0\.50 GiB/]],
     ["a tagPrefixList cap", { lifecyclePolicy: policy(untagged(1, 1), taggedCap(2, 10, { tagPrefixList: ["v"] })) }, {}, "FAIL", [/selects only tags starting with v/]],
     ["a tagPatternList other than ['*']", { lifecyclePolicy: policy(untagged(1, 1), taggedCap(2, 10, { tagPatternList: ["*", "prod*"] })) }, {}, "FAIL", [/selects only tags matching \*, prod\*/]],
     ["an `any` cap that is not the last rule", { lifecyclePolicy: policy(anyCap(1, 10), untagged(2, 1)) }, {}, "FAIL", [/has tagStatus any but is not the last rule/]],
@@ -73,7 +73,7 @@ describe("lifecycle-cost-rules", () => {
     ],
     ["the untagged setting raised to 14 days", { lifecyclePolicy: policy(untagged(1, 14), anyCap(2, 10)) }, { lifecycleUntaggedDays: 14 }, "PASS", [/14 day\(s\) after push/]],
     ["the tagged setting raised to 30 images", { lifecyclePolicy: policy(untagged(1, 1), anyCap(2, 30)) }, { lifecycleMaxTaggedImages: 30 }, "PASS", [/at most 30 tagged images/]],
-    ["nothing to reclaim today", { lifecyclePolicy: policy(anyCap(2, 10)), images: [] }, {}, "FAIL", [/such a rule would reclaim nothing today/]],
+    ["nothing to reclaim today", { lifecyclePolicy: policy(anyCap(2, 10)), images: [] }, {}, "FAIL", [/such a rule would expire nothing today/]],
     ["GetLifecyclePolicy denied", { lifecyclePolicy: null, readErrors: denied }, {}, "ERROR", [/ecr:GetLifecyclePolicy failed with AccessDeniedException/]],
     ["a policy that is not JSON", { lifecyclePolicy: "{" }, {}, "MANUAL", [/lifecycle policy is not valid JSON/]],
   ])("%s -> %s", (_, overrides, settings, status, reasons) => {
@@ -89,6 +89,21 @@ describe("lifecycle-cost-rules", () => {
       settings: { lifecycleUntaggedDays: 1, lifecycleMaxTaggedImages: 10 },
       reclaimable: { untagged: { bytes: 1.5 * GIB, images: 2 }, tagged: { bytes: 0.5 * GIB, images: 2 } },
     });
+  });
+
+  it("counts a layer shared with a kept image as not freed, exactly, when every manifest was read", () => {
+    const base = { digest: "sha256:base", size: GIB, mediaType: "application/vnd.oci.image.layer.v1.tar+gzip" };
+    const own = (n: number) => ({ digest: `sha256:own${n}`, size: GIB / 4, mediaType: base.mediaType });
+    // Two old untagged images and one kept tagged image, all on the same 1 GiB base layer.
+    const images = [
+      { ...image(5, [], 1.25 * GIB), layers: [base, own(1)] },
+      { ...image(6, [], 1.25 * GIB), layers: [base, own(2)] },
+      { ...image(0.1, ["v1"], 1.25 * GIB), layers: [base, own(3)] },
+    ];
+    const result = lifecycleCostRules.evaluate(repo({ images, lifecyclePolicy: policy(anyCap(2, 10)) }), registry, context({ regionStoragePrices: { "us-east-1": 0.2 } }));
+    expect(result.reason).toContain("such a rule would expire 2 untagged images today, freeing 0.50 GiB ($0.10/month)");
+    expect(result.reason).not.toMatch(/upper bound/);
+    expect(result.evidence).toMatchObject({ reclaimable: { untagged: { bytes: GIB / 2, images: 2, exact: true, monthlyUsd: 0.1 } } });
   });
 
   it("names only the missing rule when the other is there", () => {

@@ -1,6 +1,10 @@
+import { toLifecycleImage } from "@/lib/cost/lifecycle/image-facts";
+import { simulateLifecycle } from "@/lib/cost/lifecycle/simulate";
+import type { LifecycleRule as EngineRule } from "@/lib/cost/lifecycle/types";
+import { storagePriceFor } from "@/lib/cost/pricing";
 import type { CheckContext, RepositoryCheck, RepositoryFacts } from "../types";
-import { describeRule, INVALID_LIFECYCLE_REASON, type LifecycleRule, parseLifecyclePolicy, reclaimableBytes, type ReclaimableKind } from "./lifecycle-rules";
-import { fail, gib, manual, pass, unreadable } from "./result";
+import { describeRule, INVALID_LIFECYCLE_REASON, type LifecycleRule, parseLifecyclePolicy } from "./lifecycle-rules";
+import { fail, gib, manual, pass, unreadable, usdPerMonth } from "./result";
 
 /**
  * COST-01: the lifecycle policy (A) expires untagged images within lifecycleUntaggedDays of push
@@ -99,11 +103,27 @@ function taggedFinding(rules: LifecycleRule[], maxImages: number): Finding {
   return looser ?? partial ?? { ok: false, text: `no expire rule caps every tagged image at ${maxImages} (tagStatus tagged with tagPatternList ["*"], or tagStatus any as the last rule)`, rule: null };
 }
 
+type ReclaimableKind = "untagged" | "tagged";
+
+/** The rule COST-01 misses, at the settings' numbers, alone: what it would expire is what it is worth. */
+function missingRule(kind: ReclaimableKind, ctx: CheckContext): EngineRule {
+  const { lifecycleUntaggedDays: days, lifecycleMaxTaggedImages: keep } = ctx.settings;
+  return kind === "untagged"
+    ? { rulePriority: 1, description: null, selection: { tagStatus: "untagged", tagPrefixList: null, tagPatternList: null, countType: "sinceImagePushed", countUnit: "days", countNumber: days, storageClass: "standard" }, action: { type: "expire" } }
+    : { rulePriority: 1, description: null, selection: { tagStatus: "tagged", tagPrefixList: null, tagPatternList: ["*"], countType: "imageCountMoreThan", countUnit: null, countNumber: keep, storageClass: "standard" }, action: { type: "expire" } };
+}
+
+/** What the missing rule would free today, simulated by the lifecycle engine (the savings list and the what-if use it too). */
 function reclaimClause(repository: RepositoryFacts, kind: ReclaimableKind, ctx: CheckContext) {
-  const estimate = reclaimableBytes(repository.images, kind, ctx);
+  const { totals } = simulateLifecycle({ rules: [missingRule(kind, ctx)] }, repository.images.map(toLifecycleImage), {
+    at: ctx.now,
+    storageUsdPerGbMonth: storagePriceFor(repository.region, ctx.settings),
+    archiveUsdPerGbMonth: ctx.settings.archivePricePerGbMonth,
+  });
+  const estimate = { bytes: totals.freedBytes, images: totals.expired, exact: totals.freedBytesExact, monthlyUsd: totals.monthlyUsdSaved };
   const text = estimate.images
-    ? `such a rule would reclaim up to ${gib(estimate.bytes)} in ${estimate.images} ${kind} image${estimate.images === 1 ? "" : "s"} today`
-    : `such a rule would reclaim nothing today`;
+    ? `such a rule would expire ${estimate.images} ${kind} image${estimate.images === 1 ? "" : "s"} today, freeing ${estimate.exact ? "" : "up to "}${gib(estimate.bytes)} (${usdPerMonth(estimate.monthlyUsd)})`
+    : `such a rule would expire nothing today`;
   return { estimate, text };
 }
 
@@ -135,15 +155,16 @@ export const lifecycleCostRules: RepositoryCheck = {
     if (untagged.ok && tagged.ok) return pass(`${untagged.text}, and ${tagged.text}`, evidence);
 
     const clauses: string[] = [];
-    const reclaimable: Record<string, { bytes: number; images: number }> = {};
+    const reclaimable: Record<string, { bytes: number; images: number; exact: boolean; monthlyUsd: number }> = {};
     for (const [kind, finding] of [["untagged", untagged], ["tagged", tagged]] as const) {
       if (finding.ok) continue;
       const reclaim = reclaimClause(repository, kind, ctx);
       reclaimable[kind] = reclaim.estimate;
       clauses.push(`${finding.text}: ${reclaim.text}`);
     }
-    // Compressed image sizes summed: shared layers are freed only with their last image.
-    const bound = Object.values(reclaimable).some((r) => r.bytes > 0) ? " (compressed sizes: shared layers make this an upper bound)" : "";
+    // Without every manifest's layers, freed bytes are compressed image sizes summed, and a layer
+    // shared with a kept image is not really freed.
+    const bound = Object.values(reclaimable).some((r) => r.bytes > 0 && !r.exact) ? " (some images' layers are unknown, so the bytes are an upper bound)" : "";
     return fail(`${clauses.join("; and ")}${bound}`, { ...evidence, reclaimable });
   },
 };

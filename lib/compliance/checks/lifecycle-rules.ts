@@ -1,4 +1,3 @@
-import type { CheckContext, ImageFacts } from "../types";
 import { boundedCache } from "./bounded-cache";
 
 /**
@@ -99,58 +98,4 @@ export function describeRule(rule: LifecycleRule): string {
   const tags = s.tagPatternList?.length ? ` ${s.tagPatternList.join(",")}` : s.tagPrefixList?.length ? ` prefix ${s.tagPrefixList.join(",")}` : "";
   const count = s.countType === "imageCountMoreThan" ? `imageCountMoreThan ${s.countNumber}` : `${s.countType} ${s.countNumber} ${s.countUnit ?? ""}`.trim();
   return `rule ${rule.rulePriority ?? `#${rule.index + 1}`} (${s.tagStatus ?? "no tagStatus"}${tags}, ${count}, ${rule.action.type ?? "no action"})`;
-}
-
-export type ReclaimableKind = "untagged" | "tagged";
-
-const DAY = 86_400_000;
-
-/**
- * Bytes a compliant rule would expire today from `images` (and how many images), at the settings'
- * numbers: `untagged` = untagged images pushed more than lifecycleUntaggedDays ago; `tagged` =
- * tagged images beyond the newest lifecycleMaxTaggedImages. Sizes are ECR's compressed image
- * sizes summed, an upper bound: images share layers, and a shared layer is freed only with its
- * last image.
- */
-export function reclaimableBytes(images: readonly ImageFacts[], kind: ReclaimableKind, ctx: CheckContext): { bytes: number; images: number } {
-  let bytes = 0;
-  let count = 0;
-  if (kind === "untagged") {
-    const cutoff = ctx.now.getTime() - ctx.settings.lifecycleUntaggedDays * DAY;
-    for (const image of images) {
-      if (image.tags.length === 0 && image.pushedAt.getTime() < cutoff) {
-        bytes += image.sizeBytes;
-        count++;
-      }
-    }
-    return { bytes, images: count };
-  }
-  // The newest `keep` tagged images stay. For the usual small cap (~10) a sorted window, newest
-  // first, finds them without sorting repositories of hundreds of images.
-  const keep = Math.max(0, Math.floor(ctx.settings.lifecycleMaxTaggedImages));
-  if (keep > 64) {
-    const tagged = images.filter((i) => i.tags.length > 0).sort((a, b) => b.pushedAt.getTime() - a.pushedAt.getTime());
-    for (let i = keep; i < tagged.length; i++) {
-      bytes += tagged[i].sizeBytes;
-      count++;
-    }
-    return { bytes, images: count };
-  }
-  const newest: ImageFacts[] = [];
-  for (const image of images) {
-    if (image.tags.length === 0) continue;
-    bytes += image.sizeBytes;
-    count++;
-    const at = image.pushedAt.getTime();
-    if (newest.length === keep && (keep === 0 || at <= newest[keep - 1].pushedAt.getTime())) continue;
-    let i = newest.length;
-    while (i > 0 && newest[i - 1].pushedAt.getTime() < at) i--;
-    newest.splice(i, 0, image);
-    if (newest.length > keep) newest.pop();
-  }
-  for (const image of newest) {
-    bytes -= image.sizeBytes;
-    count--;
-  }
-  return { bytes, images: count };
 }
