@@ -5,15 +5,14 @@ test.use({ storageState: storageState("security") });
 
 // Sections whose data arrives with later capabilities say what will appear and how to get it,
 // and show no numbers they do not have. (Accounts, Runs and Repositories: e2e/collect.spec.ts;
-// Compliance: e2e/compliance.spec.ts.)
+// Compliance: e2e/compliance.spec.ts; Costs: e2e/costs.spec.ts.)
 const SECTIONS = [
-  ["Costs", "No Cost Explorer data yet"],
   ["Evidence", "No evidence exports yet"],
 ] as const;
 
 test("every section is in the navigation and shows an honest empty state", async ({ page }) => {
   await page.goto("/overview");
-  for (const section of ["Overview", "Compliance", "Repositories", "Vulnerabilities", "Accounts", "Runs"]) {
+  for (const section of ["Overview", "Compliance", "Repositories", "Vulnerabilities", "Costs", "Accounts", "Runs"]) {
     await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: section, exact: true })).toBeVisible();
   }
   const nav = page.getByRole("navigation", { name: "Main" });

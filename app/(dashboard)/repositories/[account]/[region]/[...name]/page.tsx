@@ -25,6 +25,8 @@ import {
 } from "@/lib/db/repositories";
 import { parseRepositoryPath, repositoryHref } from "@/lib/db/repository-list-params";
 import { getVisibleRunId } from "@/lib/db/snapshot";
+import { RepositoryCost } from "@/components/cost/repository-cost";
+import { LifecycleSection } from "./lifecycle-section";
 import { PolicyBlock, ReadFailure } from "./policy-block";
 
 type Params = Promise<{ account: string; region: string; name: string[] }>;
@@ -257,6 +259,16 @@ export default async function RepositoryPage({ params, searchParams }: { params:
       <section className="card" aria-labelledby="lifecycle-policy">
         <h2 id="lifecycle-policy">Lifecycle policy</h2>
         <PolicyBlock label="Lifecycle policy" text={repository.lifecyclePolicy} error={errors.GetLifecyclePolicy} />
+      </section>
+
+      <section className="card" aria-labelledby="storage-cost">
+        <h2 id="storage-cost">Storage cost</h2>
+        <RepositoryCost arn={repository.arn} accountId={repository.accountId} region={repository.region} runId={visibleRunId} />
+      </section>
+
+      <section className="card" aria-labelledby="lifecycle-what-if">
+        <h2 id="lifecycle-what-if">Lifecycle what-if</h2>
+        <LifecycleSection runId={repository.contentsRunId} repository={{ arn: repository.arn, name: repository.name, region: repository.region, accountId: repository.accountId }} />
       </section>
 
       <section className="card" aria-labelledby="repository-policy">
