@@ -61,14 +61,17 @@ function generate(withLayers) {
       layers: withLayers(i) ? layers : null,
     });
   }
-  // Through JSON, as images arrive from the database or a DescribeImages file: every string is its
-  // own flat copy, none shared between images.
+  // Through JSON and an object literal, as lib/db/lifecycle-images.ts builds them from the
+  // database's rows: every string its own copy, nothing shared between images.
   return JSON.parse(JSON.stringify(raw)).map((image) => ({
-    ...image,
+    digest: image.digest,
+    tags: image.tags,
+    sizeBytes: image.sizeBytes,
     pushedAt: new Date(image.pushedAt),
     lastPulledAt: image.lastPulledAt === null ? null : new Date(image.lastPulledAt),
     storageClass: "STANDARD",
     transitionedAt: null,
+    layers: image.layers,
   }));
 }
 
