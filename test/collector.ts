@@ -3,10 +3,12 @@ import { startCollectorWorker, type CollectorWorker } from "@/lib/collect/worker
 import { applyAccountsConfig } from "@/lib/db/aws-accounts";
 import { createCollectionRun } from "@/lib/db/collection-runs";
 import { getRunProgress, type RunProgress } from "@/lib/db/collection-targets";
-import { getPool } from "@/lib/db/pool";
+import { closePool, getPool } from "@/lib/db/pool";
 import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY } from "@/lib/sandbox/credentials";
 import { accountsConfig } from "@/lib/sandbox/organization";
-import type { RunningSandbox } from "@/lib/sandbox/server";
+import { sandboxOptions } from "@/lib/sandbox/options";
+import { type RunningSandbox, startSandbox } from "@/lib/sandbox/server";
+import { afterAll, beforeAll } from "vitest";
 
 /**
  * For collector tests: the environment a real deployment would have (the SDK's own endpoint and
@@ -59,4 +61,40 @@ export async function collect(worker: CollectorWorker, scope = {}): Promise<RunP
 
 export async function sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
   return (await getPool().query(text, params)).rows as T[];
+}
+
+export interface CollectedDemo {
+  sandbox: RunningSandbox;
+  worker: CollectorWorker;
+  run: RunProgress;
+}
+
+/**
+ * The demo organisation served by a sandbox and collected once, through the real SDK, into the
+ * test file's database (withTestDatabase); the worker keeps running for the file's tests unless
+ * `stopWorker`. Read
+ * the result inside tests or later hooks: it is set once beforeAll has run.
+ */
+export function withCollectedDemo(db: { url: () => string }, { stopWorker = false }: { stopWorker?: boolean } = {}): () => CollectedDemo {
+  let collected: CollectedDemo | undefined;
+  let sandbox: RunningSandbox | undefined;
+  let worker: CollectorWorker | undefined;
+  beforeAll(async () => {
+    sandbox = await startSandbox(sandboxOptions("demo"));
+    pointSdkAt(sandbox);
+    await configureSandboxAccounts(sandbox);
+    worker = await startTestWorker(db.url());
+    collected = { sandbox, worker, run: await collect(worker) };
+    // Tests that run the evaluation step themselves stop the worker, whose own job would race them.
+    if (stopWorker) await worker.stop();
+  }, 120_000);
+  afterAll(async () => {
+    await worker?.stop();
+    await closePool();
+    await sandbox?.close();
+  });
+  return () => {
+    if (!collected) throw new Error("the demo organisation has not been collected yet (read it inside a test or a later hook)");
+    return collected;
+  };
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from "vitest";
-import type { Role } from "@/lib/auth/roles";
 import { createAttestation } from "@/lib/db/attestations";
 import { getDb } from "@/lib/db/client";
 import type { SessionUser } from "@/lib/db/sessions";
 import { withTestDatabase } from "@/test/database";
+import { sessionUser } from "@/test/session";
 
 // The attestation file download as a browser calls it: the route checks the session and role
 // itself, never lets a stored file render in our origin, and records each download.
@@ -15,7 +15,7 @@ const { GET } = await import("@/app/api/attestations/[id]/file/route");
 
 withTestDatabase();
 
-const as = (role: Role): SessionUser => ({ id: `user-${role}`, email: `${role}@example.com`, name: null, role, sessionToken: `token-${role}` });
+const as = sessionUser;
 const download = (id: string) => GET(new Request(`http://localhost/api/attestations/${id}/file`), { params: Promise.resolve({ id }) });
 
 async function attestation(file: { name: string; type: string; data: Buffer } | null) {

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { Role } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
 import type { SessionUser } from "@/lib/db/sessions";
 import { withTestDatabase } from "@/test/database";
+import { sessionUser } from "@/test/session";
 
 // The session a browser would carry; the guard, the action and the database are real.
 const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
@@ -13,7 +13,7 @@ const { collectNowAction } = await import("./collection");
 
 withTestDatabase();
 
-const as = (role: Role): SessionUser => ({ id: `user-${role}`, email: `${role}@example.com`, name: null, role, sessionToken: `token-${role}` });
+const as = sessionUser;
 
 beforeEach(async () => {
   await getDb().collectionRun.deleteMany();

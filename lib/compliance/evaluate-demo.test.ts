@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CollectorWorker } from "@/lib/collect/worker";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createAttestation } from "@/lib/db/attestations";
 import { createException } from "@/lib/db/compliance-exceptions";
 import { getCurrentEvaluation, iterateResults, listResults, type StoredResult } from "@/lib/db/compliance-results";
 import { evaluateRun, reevaluateVisibleRun } from "@/lib/db/evaluations";
-import { closePool } from "@/lib/db/pool";
 import { listMisconfigurations } from "@/lib/sandbox/misconfigurations";
-import { sandboxOptions } from "@/lib/sandbox/options";
-import { type RunningSandbox, startSandbox } from "@/lib/sandbox/server";
-import { collect, configureSandboxAccounts, pointSdkAt, sql, startTestWorker } from "@/test/collector";
+import { sql, withCollectedDemo } from "@/test/collector";
 import { withTestDatabase } from "@/test/database";
 import { FRAMEWORKS } from "./frameworks/index";
 
@@ -16,22 +12,10 @@ import { FRAMEWORKS } from "./frameworks/index";
 // fails must be exactly what the generator planted, found by exactly the checks CONTROLS.md names.
 
 const db = withTestDatabase();
-let sandbox: RunningSandbox;
-let worker: CollectorWorker;
+const demo = withCollectedDemo(db);
 let runId: number;
-
-beforeAll(async () => {
-  sandbox = await startSandbox(sandboxOptions("demo"));
-  pointSdkAt(sandbox);
-  await configureSandboxAccounts(sandbox);
-  worker = await startTestWorker(db.url());
-  runId = (await collect(worker)).id;
-}, 120_000);
-
-afterAll(async () => {
-  await worker?.stop();
-  await closePool();
-  await sandbox?.close();
+beforeAll(() => {
+  runId = demo().run.id;
 });
 
 async function allResults(): Promise<StoredResult[]> {
@@ -53,7 +37,7 @@ describe("evaluating the demo organisation", () => {
   it("fails exactly the planted misconfigurations, by exactly the checks that look for them", async () => {
     const failing = new Set<string>();
     for (const r of await allResults()) for (const c of r.checks) if (c.status === "FAIL") failing.add(`${r.resource} ${c.check}`);
-    const planted = new Set(listMisconfigurations(sandbox.organization).map((m) => `${m.resource} ${m.check}`));
+    const planted = new Set(listMisconfigurations(demo().sandbox.organization).map((m) => `${m.resource} ${m.check}`));
     expect([...failing].filter((f) => !planted.has(f)).sort()).toEqual([]);
     expect([...planted].filter((p) => !failing.has(p)).sort()).toEqual([]);
   });

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { CostRow } from "@/lib/aws/types";
-import type { Role } from "@/lib/auth/roles";
 import { addDays, dayRange, formatUnits, monthOf, parseUsd } from "@/lib/cost/series";
 import type { SessionUser } from "@/lib/db/sessions";
 import { withTestDatabase } from "@/test/database";
 import { getDb } from "./client";
 import { writeCostCollection } from "./cost-writer";
 import { getCostView } from "./costs";
+import { sessionUser } from "@/test/session";
 
 // The Costs page's CSV downloads as a browser calls them: the route checks the session and the
 // role itself, validates its parameters (400 naming the bad one), and its rows add up to the
@@ -19,7 +19,7 @@ const { GET } = await import("@/app/api/costs/[table]/route");
 
 withTestDatabase();
 
-const as = (role: Role): SessionUser => ({ id: `user-${role}`, email: `${role}@example.com`, name: null, role, sessionToken: `token-${role}` });
+const as = sessionUser;
 const download = (table: string, query = "") => GET(new Request(`http://localhost/api/costs/${table}${query}`), { params: Promise.resolve({ table }) });
 
 // Sixty days up to yesterday (the route reads "now" from the clock), two accounts, three usage types.

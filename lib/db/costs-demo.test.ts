@@ -1,38 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CollectorWorker } from "@/lib/collect/worker";
+import { beforeAll, describe, expect, it } from "vitest";
 import { categoryOf, dayRange, formatUnits, parseUsd } from "@/lib/cost/series";
 import { allSeries, dayOf, seriesExpectation, seriesValue, type CostSeries } from "@/lib/sandbox/cost-model";
-import { sandboxOptions } from "@/lib/sandbox/options";
 import { rngFor } from "@/lib/sandbox/rng";
-import { type RunningSandbox, startSandbox } from "@/lib/sandbox/server";
-import { collect, configureSandboxAccounts, pointSdkAt, sql, startTestWorker } from "@/test/collector";
+import { collect, sql, type CollectedDemo, withCollectedDemo } from "@/test/collector";
 import { withTestDatabase } from "@/test/database";
 import { type CostView, getCostStatus, getCostView } from "./costs";
-import { closePool, getPool } from "./pool";
+import { getPool } from "./pool";
 
 // The sandbox's Cost Explorer, collected through the real SDK into a real PostgreSQL, then read
 // back as the Costs page reads it: every chart's total is the sum of the stored rows, the two
 // groupings AWS returns (by account, by region) agree, and the planted spikes are found.
 
 const db = withTestDatabase();
-let sandbox: RunningSandbox;
-let worker: CollectorWorker;
-let run: Awaited<ReturnType<typeof collect>>;
+const demo = withCollectedDemo(db);
+let run: CollectedDemo["run"];
 let view: CostView;
-
 beforeAll(async () => {
-  sandbox = await startSandbox(sandboxOptions("demo"));
-  pointSdkAt(sandbox);
-  await configureSandboxAccounts(sandbox);
-  worker = await startTestWorker(db.url());
-  run = await collect(worker);
+  run = demo().run;
   view = await getCostView(90, {}, { now: new Date(), cache: false });
-}, 120_000);
-
-afterAll(async () => {
-  await worker?.stop();
-  await closePool();
-  await sandbox?.close();
 });
 
 /** USD to the cent, as a string, from a numeric SQL sum. */
@@ -98,7 +83,7 @@ describe("the Costs page's figures on the collected sandbox organisation", () =>
   });
 
   it("a filtered view is the filtered rows: one region, one account", async () => {
-    const region = sandbox.organization.options.regions[1];
+    const region = demo().sandbox.organization.options.regions[1];
     const [{ amount: regionAmount }] = await sql<{ amount: string }>(
       `SELECT sum("amount")::text AS "amount" FROM "CostDaily" WHERE "dimension" = 'REGION' AND "key" = $1 AND "date" BETWEEN $2::date AND $3::date`,
       [region, view.range.from, view.range.to],
@@ -124,7 +109,7 @@ describe("the Costs page's figures on the collected sandbox organisation", () =>
   });
 
   it("flags the days the sandbox planted spikes on, and no ordinary day", () => {
-    const org = sandbox.organization;
+    const org = demo().sandbox.organization;
     const series = new Map(allSeries(org).map((s) => [`${s.accountId}/${s.usageType}`, s]));
     // The sandbox draws, per (series, day), its log-normal noise (a standard normal z) and then
     // whether the day spikes, in that order (cost-model.ts seriesValue): the test replays the draws.
@@ -170,11 +155,11 @@ describe("the Costs page's figures on the collected sandbox organisation", () =>
   });
 
   it("shows a failed read as the error, naming the operation and the account, and keeps the earlier figures", async () => {
-    const org = sandbox.organization;
+    const org = demo().sandbox.organization;
     await getPool().query(`UPDATE "Setting" SET "value" = jsonb_set("value", '{roleArn}', to_jsonb($1::text)) WHERE "key" = 'costExplorer'`, [
       `arn:aws:iam::${org.managementAccountId}:role/NoSuchCostReader`,
     ]);
-    const failed = await collect(worker);
+    const failed = await collect(demo().worker);
     expect(failed.targetsFailed).toBeGreaterThan(0);
     const status = await getCostStatus();
     expect(status.last).toMatchObject({ runId: failed.id, status: "failed", accountId: org.managementAccountId });

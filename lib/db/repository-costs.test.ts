@@ -1,27 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Role } from "@/lib/auth/roles";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { regionForUsageType } from "@/lib/aws/region-billing-codes";
-import type { CollectorWorker } from "@/lib/collect/worker";
 import { allocateStorageCost, isStorageUsageType } from "@/lib/cost/allocation";
 import { getImages, getRepositories } from "@/lib/sandbox/ecr-model";
-import { sandboxOptions } from "@/lib/sandbox/options";
-import { type RunningSandbox, startSandbox } from "@/lib/sandbox/server";
-import { collect, configureSandboxAccounts, pointSdkAt, sql, startTestWorker } from "@/test/collector";
+import { sql, withCollectedDemo } from "@/test/collector";
 import { withTestDatabase } from "@/test/database";
-import { closePool } from "./pool";
 import type { SessionUser } from "./sessions";
-import {
-  getRepositoryCost,
-  getRepositoryCostTotals,
-  getStorageCosts,
-  getStoragePrices,
-  listRepositoryCosts,
-  listUnallocatedCosts,
-  parseRepositoryCostParams,
-  REPOSITORY_COST_SORTS,
-  type RepositoryCostRow,
-  type RepositoryCostSort,
-} from "./repository-costs";
+import { getRepositoryCost, getRepositoryCostTotals, getStorageCosts, getStoragePrices, listRepositoryCosts, listUnallocatedCosts, parseRepositoryCostParams, REPOSITORY_COST_SORTS, type RepositoryCostRow, type RepositoryCostSort } from "./repository-costs";
+import { sessionUser } from "@/test/session";
 
 // The demo organisation collected through the real SDK into PostgreSQL: every account-region's
 // storage bill from the stored CostDaily rows must be shared out to its repositories exactly.
@@ -29,26 +14,14 @@ import {
 const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
 vi.mock("@/lib/auth/session", () => ({ getCurrentUser: async () => session.user }));
 const { GET } = await import("@/app/api/costs/repositories/route");
-const as = (role: Role): SessionUser => ({ id: `user-${role}`, email: `${role}@example.com`, name: null, role, sessionToken: `token-${role}` });
+const as = sessionUser;
 const download = (query = "") => GET(new Request(`http://localhost/api/costs/repositories${query}`), { params: Promise.resolve({}) });
 
 const db = withTestDatabase();
-let sandbox: RunningSandbox;
-let worker: CollectorWorker;
+const demo = withCollectedDemo(db, { stopWorker: true });
 let runId: number;
-
-beforeAll(async () => {
-  sandbox = await startSandbox(sandboxOptions("demo"));
-  pointSdkAt(sandbox);
-  await configureSandboxAccounts(sandbox);
-  worker = await startTestWorker(db.url());
-  runId = (await collect(worker)).id;
-  await worker.stop();
-}, 120_000);
-
-afterAll(async () => {
-  await closePool();
-  await sandbox?.close();
+beforeAll(() => {
+  runId = demo().run.id;
 });
 
 async function everyRow(sort: RepositoryCostSort = "allocated", direction: "asc" | "desc" = "desc", filter = {}): Promise<RepositoryCostRow[]> {
@@ -125,7 +98,7 @@ describe("repository costs over the demo organisation", () => {
       `SELECT "arn", "imageBytes"::text, "storedBytes"::text, "storedBytesExact" FROM "Repository" WHERE "validTo" IS NULL`,
     );
     expect(repositories.length).toBeGreaterThan(20);
-    const org = sandbox.organization;
+    const org = demo().sandbox.organization;
     const generated = new Map(org.accounts.flatMap((a) => org.options.regions.flatMap((region) => getRepositories(org, a.id, region))).map((r) => [r.arn, r]));
     let shared = 0;
     for (const row of repositories) {
@@ -204,7 +177,7 @@ describe("repository costs over the demo organisation", () => {
 
   it("shows a storage cost with no stored bytes to share it by as unallocated", async () => {
     const [{ last }] = await sql<{ last: string }>(`SELECT to_char(max("date"), 'YYYY-MM-DD') AS "last" FROM "CostDaily" WHERE "dimension" = 'LINKED_ACCOUNT'`);
-    const accountId = sandbox.organization.accounts.find((a) => a.status === "ACTIVE")!.id;
+    const accountId = demo().sandbox.organization.accounts.find((a) => a.status === "ACTIVE")!.id;
     await sql(
       `INSERT INTO "CostDaily" ("dimension", "key", "usageType", "date", "amount", "amountUnit", "quantity", "quantityUnit", "estimated", "runId")
        VALUES ('LINKED_ACCOUNT', $1, 'APS2-TimedStorage-ByteHrs', $2::date, 1.2345678, 'USD', 1, 'GB-Mo', false, $3)`,

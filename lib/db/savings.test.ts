@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Role } from "@/lib/auth/roles";
-import type { CollectorWorker } from "@/lib/collect/worker";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { SAVING_KINDS } from "@/lib/cost/savings";
 import { getImages, getRepositories } from "@/lib/sandbox/ecr-model";
 import { listMisconfigurations } from "@/lib/sandbox/misconfigurations";
-import { sandboxOptions } from "@/lib/sandbox/options";
-import { type RunningSandbox, startSandbox } from "@/lib/sandbox/server";
-import { collect, configureSandboxAccounts, pointSdkAt, sql, startTestWorker } from "@/test/collector";
+import { sql, withCollectedDemo } from "@/test/collector";
 import { withTestDatabase } from "@/test/database";
-import { closePool } from "./pool";
 import type { SessionUser } from "./sessions";
 import { computeRunSavings, getSavingsRun, getSavingsTotals, listSavings, listSavingsAccounts, parseSavingsParams, type SavingRow, type SavingsFilter } from "./savings";
+import { sessionUser } from "@/test/session";
 
 // The demo organisation collected through the real SDK, then its savings computed as the
 // evaluation step computes them: the planted cost misconfigurations must be on the list.
@@ -18,26 +14,14 @@ import { computeRunSavings, getSavingsRun, getSavingsTotals, listSavings, listSa
 const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
 vi.mock("@/lib/auth/session", () => ({ getCurrentUser: async () => session.user }));
 const { GET } = await import("@/app/api/costs/savings/route");
-const as = (role: Role): SessionUser => ({ id: `user-${role}`, email: `${role}@example.com`, name: null, role, sessionToken: `token-${role}` });
+const as = sessionUser;
 const download = (query = "") => GET(new Request(`http://localhost/api/costs/savings${query}`), { params: Promise.resolve({}) });
 
 const db = withTestDatabase();
-let sandbox: RunningSandbox;
-let worker: CollectorWorker;
+const demo = withCollectedDemo(db, { stopWorker: true });
 let runId: number;
-
-beforeAll(async () => {
-  sandbox = await startSandbox(sandboxOptions("demo"));
-  pointSdkAt(sandbox);
-  await configureSandboxAccounts(sandbox);
-  worker = await startTestWorker(db.url());
-  runId = (await collect(worker)).id;
-  await worker.stop();
-}, 120_000);
-
-afterAll(async () => {
-  await closePool();
-  await sandbox?.close();
+beforeAll(() => {
+  runId = demo().run.id;
 });
 
 async function everySaving(filter: SavingsFilter = {}): Promise<SavingRow[]> {
@@ -94,8 +78,8 @@ describe("the savings of the demo organisation", () => {
   it("finds the planted misconfigurations: no or weak lifecycle policies, stale repositories, replicate-everything registries, oversized images", async () => {
     const rows = await everySaving();
     const has = (kind: string, resource: string) => rows.some((r) => r.kind === kind && r.resource === resource);
-    const planted = listMisconfigurations(sandbox.organization);
-    const org = sandbox.organization;
+    const planted = listMisconfigurations(demo().sandbox.organization);
+    const org = demo().sandbox.organization;
     const repositories = new Map(org.accounts.flatMap((a) => org.options.regions.flatMap((region) => getRepositories(org, a.id, region))).map((r) => [r.arn, r]));
 
     const stale = planted.filter((m) => m.check === "stale-images");

@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CollectorWorker } from "@/lib/collect/worker";
+import { beforeAll, describe, expect, it } from "vitest";
 import { SEVERITY_ORDER, severityRank } from "@/lib/severity";
-import { sandboxOptions } from "@/lib/sandbox/options";
-import { type RunningSandbox, startSandbox } from "@/lib/sandbox/server";
-import { collect, configureSandboxAccounts, pointSdkAt, sql, startTestWorker } from "@/test/collector";
+import { sql, withCollectedDemo } from "@/test/collector";
 import { withTestDatabase } from "@/test/database";
-import { closePool } from "./pool";
 import { getVulnerabilityCounts, listVulnerabilities, listVulnerableImages, type VulnerabilityCursor, type VulnerabilityFilter } from "./vulnerabilities";
 
 // The Vulnerabilities page's reads over a real collection of the demo organisation, checked
 // against the same findings aggregated here in plain code.
 
 const db = withTestDatabase();
-let sandbox: RunningSandbox;
-let worker: CollectorWorker;
+const demo = withCollectedDemo(db);
 let runId: number;
 interface Row {
   name: string;
@@ -26,18 +21,8 @@ interface Row {
 let findings: Row[];
 
 beforeAll(async () => {
-  sandbox = await startSandbox(sandboxOptions("demo"));
-  pointSdkAt(sandbox);
-  await configureSandboxAccounts(sandbox);
-  worker = await startTestWorker(db.url());
-  runId = (await collect(worker)).id;
+  runId = demo().run.id;
   findings = await sql<Row>(`SELECT "name", "severity", "packageName", "fixedInVersion", "repositoryArn", "accountId" FROM "Finding" WHERE "validTo" IS NULL`);
-}, 120_000);
-
-afterAll(async () => {
-  await worker?.stop();
-  await closePool();
-  await sandbox?.close();
 });
 
 /** Names in page order: most severe first (a name's worst severity), then A to Z. */
