@@ -6,6 +6,7 @@ import { toComplianceSettings } from "@/lib/settings";
 import { getPool } from "./pool";
 import { getSettings } from "./settings";
 import { inSnapshotSql } from "./snapshot";
+import { paramReader, type SearchParams } from "@/lib/url-params";
 
 /**
  * What each repository of a snapshot costs: its stored bytes at list price, and its share of its
@@ -46,9 +47,7 @@ export interface RepositoryCostParams {
   ignored: string[];
 }
 
-type SearchParams = Record<string, string | string[] | undefined>;
 
-const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.trim() || undefined;
 
 // A sort key as PostgreSQL prints it: every key is an integer (micro-dollars, bytes, a count).
 const INTEGER_KEY = /^-?\d{1,19}$/;
@@ -73,14 +72,7 @@ export function decodeRepositoryCostCursor(value: string, sort: RepositoryCostSo
 }
 
 export function parseRepositoryCostParams(params: SearchParams): RepositoryCostParams {
-  const ignored: string[] = [];
-  const pick = <T>(name: string, parse: (v: string) => T | undefined): T | undefined => {
-    const raw = first(params[name]);
-    if (raw === undefined) return undefined;
-    const value = parse(raw);
-    if (value === undefined) ignored.push(name);
-    return value;
-  };
+  const { pick, cursor, ignored } = paramReader(params);
   const filter: RepositoryCostFilter = {
     accountId: pick("account", (v) => (/^\d{12}$/.test(v) ? v : undefined)),
     region: pick("region", (v) => (isAwsRegion(v) ? v : undefined)),
@@ -91,19 +83,7 @@ export function parseRepositoryCostParams(params: SearchParams): RepositoryCostP
   const sort = pick("sort", (v) => ((REPOSITORY_COST_SORTS as readonly string[]).includes(v) ? (v as RepositoryCostSort) : undefined)) ?? "allocated";
   // Every ordering is a quantity: biggest first unless asked otherwise.
   const direction = pick("dir", (v) => (v === "asc" || v === "desc" ? v : undefined)) ?? "desc";
-  const result: RepositoryCostParams = { filter, sort, direction, ignored };
-  const after = first(params.after);
-  const before = first(params.before);
-  if (after !== undefined) {
-    const cursor = decodeRepositoryCostCursor(after, sort, direction);
-    if (cursor) result.after = cursor;
-    else ignored.push("after");
-  } else if (before !== undefined) {
-    const cursor = decodeRepositoryCostCursor(before, sort, direction);
-    if (cursor) result.before = cursor;
-    else ignored.push("before");
-  }
-  return result;
+  return { filter, sort, direction, ignored, ...cursor((v) => decodeRepositoryCostCursor(v, sort, direction)) };
 }
 
 /** The query string of a filter and ordering, optionally at a page: "?account=…&sort=size". */

@@ -1,4 +1,5 @@
 import { isAwsRegion } from "@/lib/regions";
+import { paramReader, type SearchParams } from "@/lib/url-params";
 
 /**
  * The Repositories list's URL contract: filters, sort and the opaque keyset cursor. Pure (no
@@ -53,9 +54,7 @@ export interface RepositoryListParams {
   ignored: string[];
 }
 
-type SearchParams = Record<string, string | string[] | undefined>;
 
-const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.trim() || undefined;
 
 const oneOf = <T extends string>(values: readonly T[], value: string | undefined): T | undefined =>
   value !== undefined && (values as readonly string[]).includes(value) ? (value as T) : undefined;
@@ -90,15 +89,8 @@ export function decodeRepositoryCursor(value: string | undefined, sort: Reposito
 }
 
 export function parseRepositoryListParams(params: SearchParams): RepositoryListParams {
-  const ignored: string[] = [];
+  const { pick, cursor, ignored } = paramReader(params);
   const filter: RepositoryFilter = {};
-  const pick = <T extends string>(name: string, parse: (v: string) => T | undefined): T | undefined => {
-    const raw = first(params[name]);
-    if (raw === undefined) return undefined;
-    const value = parse(raw);
-    if (value === undefined) ignored.push(name);
-    return value;
-  };
 
   filter.accountId = pick("account", (v) => (/^\d{12}$/.test(v) ? v : undefined));
   filter.region = pick("region", (v) => (isAwsRegion(v) ? v : undefined));
@@ -112,19 +104,7 @@ export function parseRepositoryListParams(params: SearchParams): RepositoryListP
   const sort = pick("sort", (v) => oneOf(REPOSITORY_SORTS, v)) ?? "name";
   const direction = pick("dir", (v) => oneOf(["asc", "desc"] as const, v)) ?? DEFAULT_DIRECTION[sort];
 
-  const result: RepositoryListParams = { filter, sort, direction, ignored };
-  const after = first(params.after);
-  const before = first(params.before);
-  if (after !== undefined) {
-    const cursor = decodeRepositoryCursor(after, sort, direction);
-    if (cursor) result.after = cursor;
-    else ignored.push("after");
-  } else if (before !== undefined) {
-    const cursor = decodeRepositoryCursor(before, sort, direction);
-    if (cursor) result.before = cursor;
-    else ignored.push("before");
-  }
-  return result;
+  return { filter, sort, direction, ignored, ...cursor((v) => decodeRepositoryCursor(v, sort, direction)) };
 }
 
 /** The list's URL for a filter and ordering, optionally at a page (a cursor from the query). */

@@ -5,6 +5,7 @@ import { getRegistrySnapshot, type RegistrySnapshot } from "./compliance-facts";
 import { getPool, inTransaction } from "./pool";
 import { getSettings } from "./settings";
 import { inSnapshotSql } from "./snapshot";
+import { paramReader, type SearchParams } from "@/lib/url-params";
 
 /**
  * The organisation's savings, computed once per collection run (after its evaluation, and again
@@ -146,9 +147,7 @@ export interface SavingsParams {
   ignored: string[];
 }
 
-type SearchParams = Record<string, string | string[] | undefined>;
 
-const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.trim() || undefined;
 const isKind = (value: unknown): value is SavingKind => typeof value === "string" && (SAVING_KINDS as readonly string[]).includes(value);
 
 export function encodeSavingsCursor(cursor: SavingsCursor): string {
@@ -170,27 +169,13 @@ export function decodeSavingsCursor(value: string): SavingsCursor | null {
 }
 
 export function parseSavingsParams(params: SearchParams): SavingsParams {
-  const ignored: string[] = [];
+  const { pick, cursor, ignored } = paramReader(params);
   const filter: SavingsFilter = {};
-  const kind = first(params.kind);
-  if (kind !== undefined) {
-    if (isKind(kind)) filter.kind = kind;
-    else ignored.push("kind");
-  }
-  const account = first(params.account);
-  if (account !== undefined) {
-    if (/^\d{12}$/.test(account)) filter.accountId = account;
-    else ignored.push("account");
-  }
-  const result: SavingsParams = { filter, ignored };
-  for (const side of ["after", "before"] as const) {
-    const raw = first(params[side]);
-    if (raw === undefined || result.after) continue;
-    const cursor = decodeSavingsCursor(raw);
-    if (cursor) result[side] = cursor;
-    else ignored.push(side);
-  }
-  return result;
+  const kind = pick("kind", (v) => (isKind(v) ? v : undefined));
+  if (kind) filter.kind = kind;
+  const accountId = pick("account", (v) => (/^\d{12}$/.test(v) ? v : undefined));
+  if (accountId) filter.accountId = accountId;
+  return { filter, ignored, ...cursor(decodeSavingsCursor) };
 }
 
 export function savingsQuery(filter: SavingsFilter, page: { after?: string; before?: string } = {}): string {

@@ -1,4 +1,5 @@
 import { SEVERITY_ORDER } from "@/lib/severity";
+import { paramReader, type SearchParams } from "@/lib/url-params";
 
 /**
  * The Vulnerabilities list's URL contract: filters and the opaque keyset cursor on
@@ -28,9 +29,7 @@ export interface VulnerabilityListParams {
   ignored: string[];
 }
 
-type SearchParams = Record<string, string | string[] | undefined>;
 
-const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.trim() || undefined;
 
 /** Vulnerability ids as scanners name them (CVE-2024-1234, GHSA-xxxx-..., ALAS-2024-...): printable, no control characters. */
 export function isVulnerabilityName(value: string): boolean {
@@ -58,15 +57,8 @@ export function decodeVulnerabilityCursor(value: string | undefined): Vulnerabil
 }
 
 export function parseVulnerabilityListParams(params: SearchParams): VulnerabilityListParams {
-  const ignored: string[] = [];
+  const { pick, cursor, ignored } = paramReader(params);
   const filter: VulnerabilityListFilter = {};
-  const pick = <T>(name: string, parse: (v: string) => T | undefined): T | undefined => {
-    const raw = first(params[name]);
-    if (raw === undefined) return undefined;
-    const value = parse(raw);
-    if (value === undefined) ignored.push(name);
-    return value;
-  };
   const severity = pick("severity", (v) => (SEVERITY_ORDER as readonly string[]).find((s) => s === v.toUpperCase()) as VulnerabilityListFilter["severity"]);
   if (severity) filter.severity = severity;
   const fix = pick("fix", (v) => (FIX_FILTERS as readonly string[]).find((s) => s === v.toLowerCase()) as VulnerabilityListFilter["fix"]);
@@ -76,19 +68,7 @@ export function parseVulnerabilityListParams(params: SearchParams): Vulnerabilit
   const accountId = pick("account", (v) => (/^\d{12}$/.test(v) ? v : undefined));
   if (accountId) filter.accountId = accountId;
 
-  const result: VulnerabilityListParams = { filter, ignored };
-  const after = first(params.after);
-  const before = first(params.before);
-  if (after !== undefined) {
-    const cursor = decodeVulnerabilityCursor(after);
-    if (cursor) result.after = cursor;
-    else ignored.push("after");
-  } else if (before !== undefined) {
-    const cursor = decodeVulnerabilityCursor(before);
-    if (cursor) result.before = cursor;
-    else ignored.push("before");
-  }
-  return result;
+  return { filter, ignored, ...cursor(decodeVulnerabilityCursor) };
 }
 
 /** The list's URL for a filter, optionally at a page. */

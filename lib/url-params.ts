@@ -1,0 +1,34 @@
+/**
+ * Reading a list page's URL: filters, sort and keyset cursors. A parameter that is present but not
+ * understood is dropped and named in `ignored`, so the page can say so instead of failing.
+ */
+
+export type SearchParams = Record<string, string | string[] | undefined>;
+
+/** The first value of a parameter, trimmed; undefined when absent or blank. */
+export const firstParam = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.trim() || undefined;
+
+export function paramReader(params: SearchParams) {
+  const ignored: string[] = [];
+  /** The parameter parsed; undefined (and named in `ignored` when present) if `parse` refuses it. */
+  const pick = <T>(name: string, parse: (value: string) => T | undefined): T | undefined => {
+    const raw = firstParam(params[name]);
+    if (raw === undefined) return undefined;
+    const value = parse(raw);
+    if (value === undefined) ignored.push(name);
+    return value;
+  };
+  /** The page's keyset cursor: `after`, else `before`; one that does not decode is ignored. */
+  const cursor = <C>(decode: (value: string) => C | null): { after?: C; before?: C } => {
+    for (const side of ["after", "before"] as const) {
+      const raw = firstParam(params[side]);
+      if (raw === undefined) continue;
+      const decoded = decode(raw);
+      if (decoded) return { [side]: decoded };
+      ignored.push(side);
+      return {};
+    }
+    return {};
+  };
+  return { pick, cursor, ignored };
+}
