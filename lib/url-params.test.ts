@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { firstParam, paramReader } from "./url-params";
+import { firstParam, paramReader, queryString } from "./url-params";
 
 const decode = (v: string) => (/^c\d+$/.test(v) ? { at: Number(v.slice(1)) } : null);
 const account = (v: string) => (/^\d{12}$/.test(v) ? v : undefined);
@@ -33,5 +33,13 @@ describe("paramReader", () => {
     const { cursor, ignored } = paramReader(params);
     expect(cursor(decode)).toEqual(expected);
     expect(ignored).toEqual(ignoredNames);
+  });
+});
+
+describe("queryString", () => {
+  it("keeps the set parameters and one cursor, encoded", () => {
+    expect(queryString({ account: "123456789012", region: undefined, name: "", q: "a b&c" }, { after: "xyz", before: "ignored" })).toBe("?account=123456789012&q=a+b%26c&after=xyz");
+    expect(queryString({ region: undefined })).toBe("");
+    expect(queryString({}, { before: "c1" })).toBe("?before=c1");
   });
 });

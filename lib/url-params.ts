@@ -32,3 +32,13 @@ export function paramReader(params: SearchParams) {
   };
   return { pick, cursor, ignored };
 }
+
+/** "?account=…&after=…": the parameters that are set (undefined and "" left out) and the page's cursor; "" when none is. */
+export function queryString(values: Record<string, string | undefined>, page: { after?: string; before?: string } = {}): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(values)) if (value !== undefined && value !== "") query.set(name, value);
+  if (page.after) query.set("after", page.after);
+  else if (page.before) query.set("before", page.before);
+  const text = query.toString();
+  return text ? `?${text}` : "";
+}

@@ -6,7 +6,7 @@ import { toComplianceSettings } from "@/lib/settings";
 import { getPool } from "./pool";
 import { getSettings } from "./settings";
 import { inSnapshotSql } from "./snapshot";
-import { paramReader, type SearchParams } from "@/lib/url-params";
+import { paramReader, queryString, type SearchParams } from "@/lib/url-params";
 
 /**
  * What each repository of a snapshot costs: its stored bytes at list price, and its share of its
@@ -88,17 +88,15 @@ export function parseRepositoryCostParams(params: SearchParams): RepositoryCostP
 
 /** The query string of a filter and ordering, optionally at a page: "?account=…&sort=size". */
 export function repositoryCostQuery({ filter, sort, direction }: Pick<RepositoryCostParams, "filter" | "sort" | "direction">, page: { after?: string; before?: string } = {}): string {
-  const query = new URLSearchParams();
-  if (filter.accountId) query.set("account", filter.accountId);
-  if (filter.region) query.set("region", filter.region);
-  if (filter.namePrefix) query.set("name", filter.namePrefix);
-  if (filter.minUsd !== undefined) query.set("min", String(filter.minUsd));
-  if (sort !== "allocated") query.set("sort", sort);
-  if (direction !== "desc") query.set("dir", direction);
-  if (page.after) query.set("after", page.after);
-  else if (page.before) query.set("before", page.before);
-  const text = query.toString();
-  return text ? `?${text}` : "";
+  const values = {
+    account: filter.accountId,
+    region: filter.region,
+    name: filter.namePrefix,
+    min: filter.minUsd === undefined ? undefined : String(filter.minUsd),
+    sort: sort !== "allocated" ? sort : undefined,
+    dir: direction !== "desc" ? direction : undefined,
+  };
+  return queryString(values, page);
 }
 
 // --- Cost Explorer: the window and each account-region's storage cost in it. ---

@@ -1,5 +1,5 @@
 import { isAwsRegion } from "@/lib/regions";
-import { paramReader, type SearchParams } from "@/lib/url-params";
+import { paramReader, queryString, type SearchParams } from "@/lib/url-params";
 
 /**
  * The Repositories list's URL contract: filters, sort and the opaque keyset cursor. Pure (no
@@ -112,20 +112,18 @@ export function repositoryListHref(
   { filter, sort, direction }: Pick<RepositoryListParams, "filter" | "sort" | "direction">,
   page: { after?: string; before?: string } = {},
 ): string {
-  const query = new URLSearchParams();
-  if (filter.accountId) query.set("account", filter.accountId);
-  if (filter.region) query.set("region", filter.region);
-  if (filter.name) query.set("name", filter.name);
-  if (filter.encryption) query.set("encryption", filter.encryption);
-  if (filter.scanFrequency) query.set("scan", filter.scanFrequency);
-  if (filter.tagMutability) query.set("mutability", filter.tagMutability);
-  if (filter.lifecycle) query.set("lifecycle", filter.lifecycle);
-  if (sort !== "name") query.set("sort", sort);
-  if (direction !== DEFAULT_DIRECTION[sort]) query.set("dir", direction);
-  if (page.after) query.set("after", page.after);
-  else if (page.before) query.set("before", page.before);
-  const text = query.toString();
-  return text ? `/repositories?${text}` : "/repositories";
+  const values = {
+    account: filter.accountId,
+    region: filter.region,
+    name: filter.name,
+    encryption: filter.encryption,
+    scan: filter.scanFrequency,
+    mutability: filter.tagMutability,
+    lifecycle: filter.lifecycle,
+    sort: sort !== "name" ? sort : undefined,
+    dir: direction !== DEFAULT_DIRECTION[sort] ? direction : undefined,
+  };
+  return `/repositories${queryString(values, page)}`;
 }
 
 /** ECR repository names: lowercase segments joined by "/", 2-256 characters. */

@@ -5,7 +5,7 @@ import { getRegistrySnapshot, type RegistrySnapshot } from "./compliance-facts";
 import { getPool, inTransaction } from "./pool";
 import { getSettings } from "./settings";
 import { inSnapshotSql } from "./snapshot";
-import { paramReader, type SearchParams } from "@/lib/url-params";
+import { paramReader, queryString, type SearchParams } from "@/lib/url-params";
 
 /**
  * The organisation's savings, computed once per collection run (after its evaluation, and again
@@ -179,13 +179,7 @@ export function parseSavingsParams(params: SearchParams): SavingsParams {
 }
 
 export function savingsQuery(filter: SavingsFilter, page: { after?: string; before?: string } = {}): string {
-  const query = new URLSearchParams();
-  if (filter.kind) query.set("kind", filter.kind);
-  if (filter.accountId) query.set("account", filter.accountId);
-  if (page.after) query.set("after", page.after);
-  else if (page.before) query.set("before", page.before);
-  const text = query.toString();
-  return text ? `?${text}` : "";
+  return queryString({ kind: filter.kind, account: filter.accountId }, page);
 }
 
 // --- Reading them. ---
