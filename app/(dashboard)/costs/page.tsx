@@ -27,6 +27,47 @@ function chartPoints(stacked: Stacked, anomalies?: CostView["anomalousDays"]): C
   return stacked.points.map((p) => ({ period: p.period, values: p.values, estimated: p.estimated, anomaly: marked.has(p.period) ? p.total : null }));
 }
 
+/** A chart with its caption and the table behind it (folded away under `tableSummary` when given). */
+function ChartCard({
+  id,
+  title,
+  stacked,
+  granularity = "day",
+  anomalies,
+  otherIds,
+  table,
+  tableSummary,
+  children,
+}: {
+  id: string;
+  title: string;
+  stacked: Stacked;
+  granularity?: "day" | "month";
+  anomalies?: CostView["anomalousDays"];
+  otherIds?: string[];
+  table: React.ReactNode;
+  tableSummary?: string;
+  children: React.ReactNode;
+}) {
+  return (
+    <section className="card" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      <figure style={{ margin: 0 }}>
+        <CostStackedChart granularity={granularity} series={stacked.keys.map((k) => ({ id: k.id, name: k.label }))} points={chartPoints(stacked, anomalies)} otherIds={otherIds} />
+        <figcaption className="small muted">{children}</figcaption>
+      </figure>
+      {tableSummary ? (
+        <details>
+          <summary>{tableSummary}</summary>
+          {table}
+        </details>
+      ) : (
+        table
+      )}
+    </section>
+  );
+}
+
 function ReadError({ error, children }: { error: CostReadError; children?: React.ReactNode }) {
   return (
     <div className={styles.error} data-testid="cost-read-error">
@@ -138,58 +179,41 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
 
       <CostHeadline view={view} forecastError={forecastError} />
 
-      <section className="card" aria-labelledby="cost-monthly">
-        <h2 id="cost-monthly">By month and category</h2>
-        <figure style={{ margin: 0 }}>
-          <CostStackedChart granularity="month" series={view.monthly.keys.map((k) => ({ id: k.id, name: k.label }))} points={chartPoints(view.monthly)} />
-          <figcaption className="small muted">
-            The last {view.monthly.points.length} months, this one to date. Data transfer out is to the internet; inter-region is replication and pulls across regions; other
-            is transfer between Availability Zones and anything else. Paler bars are estimated.
-          </figcaption>
-        </figure>
-        <StackedTable view={view} name="monthly" query={query} />
-      </section>
-
-      <section className="card" aria-labelledby="cost-daily">
-        <h2 id="cost-daily">By day and category, {span}</h2>
-        <figure style={{ margin: 0 }}>
-          <CostStackedChart granularity="day" series={byCategory.keys.map((k) => ({ id: k.id, name: k.label }))} points={chartPoints(byCategory, view.anomalousDays)} />
-          <figcaption className="small muted">
-            {formatMoney(byCategory.total)} USD over {view.range.days} days. Diamonds mark days with an anomaly (listed below). Cost Explorer lags about a day: the latest day
-            shown is {view.range.to}.
-          </figcaption>
-        </figure>
-        <details>
-          <summary>Daily cost by category as a table</summary>
-          <StackedTable view={view} name="daily" query={query} />
-        </details>
-      </section>
-
-      <section className="card" aria-labelledby="cost-accounts">
-        <h2 id="cost-accounts">By account, {span}</h2>
-        <figure style={{ margin: 0 }}>
-          <CostStackedChart granularity="day" series={byAccount.keys.map((k) => ({ id: k.id, name: k.label }))} points={chartPoints(byAccount)} otherIds={[OTHER_ACCOUNTS]} />
-          <figcaption className="small muted">The accounts with the most cost over the range, the rest together as other accounts.</figcaption>
-        </figure>
-        <details>
-          <summary>Daily cost by account as a table</summary>
-          <StackedTable view={view} name="accounts" query={query} />
-        </details>
-      </section>
-
-      <section className="card" aria-labelledby="cost-regions">
-        <h2 id="cost-regions">By region, {span}</h2>
-        <figure style={{ margin: 0 }}>
-          <CostStackedChart granularity="day" series={byRegion.keys.map((k) => ({ id: k.id, name: k.label }))} points={chartPoints(byRegion)} otherIds={[UNKNOWN_REGION]} />
-          <figcaption className="small muted">
-            The region each usage type is billed in, read from its region billing code (inter-region transfer counts in the region it leaves).
-          </figcaption>
-        </figure>
-        <details>
-          <summary>Daily cost by region as a table</summary>
-          <StackedTable view={view} name="regions" query={query} />
-        </details>
-      </section>
+      <ChartCard id="cost-monthly" title="By month and category" stacked={view.monthly} granularity="month" table={<StackedTable view={view} name="monthly" query={query} />}>
+        The last {view.monthly.points.length} months, this one to date. Data transfer out is to the internet; inter-region is replication and pulls across regions; other is
+        transfer between Availability Zones and anything else. Paler bars are estimated.
+      </ChartCard>
+      <ChartCard
+        id="cost-daily"
+        title={`By day and category, ${span}`}
+        stacked={byCategory}
+        anomalies={view.anomalousDays}
+        table={<StackedTable view={view} name="daily" query={query} />}
+        tableSummary="Daily cost by category as a table"
+      >
+        {formatMoney(byCategory.total)} USD over {view.range.days} days. Diamonds mark days with an anomaly (listed below). Cost Explorer lags about a day: the latest day shown
+        is {view.range.to}.
+      </ChartCard>
+      <ChartCard
+        id="cost-accounts"
+        title={`By account, ${span}`}
+        stacked={byAccount}
+        otherIds={[OTHER_ACCOUNTS]}
+        table={<StackedTable view={view} name="accounts" query={query} />}
+        tableSummary="Daily cost by account as a table"
+      >
+        The accounts with the most cost over the range, the rest together as other accounts.
+      </ChartCard>
+      <ChartCard
+        id="cost-regions"
+        title={`By region, ${span}`}
+        stacked={byRegion}
+        otherIds={[UNKNOWN_REGION]}
+        table={<StackedTable view={view} name="regions" query={query} />}
+        tableSummary="Daily cost by region as a table"
+      >
+        The region each usage type is billed in, read from its region billing code (inter-region transfer counts in the region it leaves).
+      </ChartCard>
 
       <section className="card" aria-labelledby="cost-anomalies">
         <h2 id="cost-anomalies">Anomalies, {span}</h2>
