@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { getCurrentUser } from "@/lib/auth/session";
 import { getRepositoryCost } from "@/lib/db/repository-costs";
-import { COST_READERS } from "./cost-readers";
+import { COST_READERS } from "@/lib/auth/roles";
 import { formatGib, formatMoney, formatShare } from "./format";
 
 /**

@@ -11,6 +11,9 @@ export const ROLE_DESCRIPTIONS: Record<Role, string> = {
 
 export const ANY_ROLE: readonly Role[] = ROLES;
 
+/** Who may see what ECR costs and what could be saved (the cost pages, their CSVs, a repository's cost): not auditors, whose scope is results and evidence. */
+export const COST_READERS: readonly Role[] = ["admin", "finops", "security"];
+
 export function isRole(value: unknown): value is Role {
   return typeof value === "string" && (ROLES as readonly string[]).includes(value);
 }

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CostStackedChart, type CostChartPoint } from "@/components/charts/cost-stacked-chart";
-import { COST_READERS } from "@/components/cost/cost-readers";
+import { COST_READERS } from "@/lib/auth/roles";
 import { IgnoredParameters } from "@/components/tables/filter-form";
 import { formatDateTime } from "@/components/tables/format";
 import { EmptyState } from "@/components/ui/empty-state";

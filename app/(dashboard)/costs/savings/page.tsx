@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { parseResource, resourceLabel } from "@/components/compliance/links";
-import { COST_READERS } from "@/components/cost/cost-readers";
+import { COST_READERS } from "@/lib/auth/roles";
 import { formatGib, formatMoney } from "@/components/cost/format";
 import { FilterActions, FilterSelect, IgnoredParameters } from "@/components/tables/filter-form";
 import { ActiveRunNotice } from "@/components/tables/active-run-notice";

@@ -1,6 +1,6 @@
 import { costFilterOf, parseCostQuery } from "@/app/(dashboard)/costs/cost-params";
 import { costCsv, csvFilename, isCostTable, COST_TABLES } from "@/app/(dashboard)/costs/cost-tables";
-import { COST_READERS } from "@/components/cost/cost-readers";
+import { COST_READERS } from "@/lib/auth/roles";
 import { withRole } from "@/lib/auth/guard";
 import { toCsv } from "@/lib/csv";
 import { getCostView } from "@/lib/db/costs";

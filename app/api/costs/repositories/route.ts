@@ -1,4 +1,4 @@
-import { COST_READERS } from "@/components/cost/cost-readers";
+import { COST_READERS } from "@/lib/auth/roles";
 import { withRole } from "@/lib/auth/guard";
 import { csvLine } from "@/lib/csv";
 import { getStorageCosts, getStoragePrices, listRepositoryCosts, parseRepositoryCostParams, type RepositoryCostCursor } from "@/lib/db/repository-costs";

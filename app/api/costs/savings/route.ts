@@ -1,4 +1,4 @@
-import { COST_READERS } from "@/components/cost/cost-readers";
+import { COST_READERS } from "@/lib/auth/roles";
 import { withRole } from "@/lib/auth/guard";
 import { SAVING_LABELS } from "@/lib/cost/savings";
 import { csvLine } from "@/lib/csv";
