@@ -3,6 +3,7 @@ import { createAttestation } from "@/lib/db/attestations";
 import { createException } from "@/lib/db/compliance-exceptions";
 import { getCurrentEvaluation, iterateResults, listResults, type StoredResult } from "@/lib/db/compliance-results";
 import { evaluateRun, reevaluateVisibleRun } from "@/lib/db/evaluations";
+import { computeRunSavings } from "@/lib/db/savings";
 import { listMisconfigurations } from "@/lib/sandbox/misconfigurations";
 import { sql, withCollectedDemo } from "@/test/collector";
 import { withTestDatabase } from "@/test/database";
@@ -32,6 +33,18 @@ describe("evaluating the demo organisation", () => {
     const evaluation = await getCurrentEvaluation();
     expect(evaluation).toMatchObject({ runId, stale: false, reason: "run finished" });
     expect(evaluation!.resultCount).toBeGreaterThan(0);
+  });
+
+  it("stores the run's savings with its evaluation: the list computeRunSavings gives for the run", async () => {
+    const stored = () => sql<{ kind: string; resource: string; monthlyUsd: string | null; counted: boolean }>(
+      `SELECT "kind", "resource", "monthlyUsd"::text AS "monthlyUsd", "counted" FROM "CostSaving" WHERE "runId" = $1 ORDER BY 1, 2`,
+      [runId],
+    );
+    const withEvaluation = await stored();
+    expect(withEvaluation.length).toBeGreaterThan(0);
+    expect(withEvaluation.some((s) => s.kind === "lifecycle-policy" && s.counted)).toBe(true);
+    await computeRunSavings(runId);
+    expect(await stored()).toEqual(withEvaluation);
   });
 
   it("fails exactly the planted misconfigurations, by exactly the checks that look for them", async () => {

@@ -220,3 +220,34 @@ export async function listSnapshotRepositoryArns(runId: number, accountId: strin
   );
   return rows.map((r) => r.arn);
 }
+
+/**
+ * The registries' snapshots in order, read a few ahead of the consumer so PostgreSQL reads the next
+ * ones while this process works on the current one. `snapshot` is null for a target `shouldRead`
+ * declines or that has no row in the snapshot; `waitedMs` is how long the consumer waited for it.
+ */
+export async function* readRegistrySnapshots<T extends { accountId: string; region: string }>(
+  runId: number,
+  targets: readonly T[],
+  shouldRead: (target: T) => boolean = () => true,
+  ahead = 4,
+): AsyncGenerator<{ target: T; snapshot: RegistrySnapshot | null; waitedMs: number }> {
+  const reads: (Promise<RegistrySnapshot | null> | null)[] = targets.map(() => null);
+  const read = (i: number) => {
+    const target = targets[i];
+    if (!target || reads[i] || !shouldRead(target)) return;
+    const pending = getRegistrySnapshot(runId, target.accountId, target.region);
+    // Awaited in order below; a read that fails after an earlier failure must not go unhandled.
+    pending.catch(() => undefined);
+    reads[i] = pending;
+  };
+  for (let i = 0; i < ahead; i++) read(i);
+  for (const [index, target] of targets.entries()) {
+    read(index + ahead);
+    const waited = performance.now();
+    const snapshot = reads[index] ? await reads[index] : null;
+    const waitedMs = performance.now() - waited;
+    reads[index] = null;
+    yield { target, snapshot, waitedMs };
+  }
+}

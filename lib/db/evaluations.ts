@@ -6,11 +6,12 @@ import type { ExceptionRule } from "@/lib/compliance/exceptions";
 import { FRAMEWORKS } from "@/lib/compliance/frameworks/index";
 import { emptyCounts, type StatusCounts } from "@/lib/compliance/score";
 import type { CheckContext, ControlResult } from "@/lib/compliance/types";
+import { registrySavings, type Saving } from "@/lib/cost/savings";
 import { toComplianceSettings } from "@/lib/settings";
-import { getEvaluationScope, getRegistrySnapshot, listSnapshotRepositoryArns } from "./compliance-facts";
+import { getEvaluationScope, listSnapshotRepositoryArns, readRegistrySnapshots } from "./compliance-facts";
 import { CopyWriter, copyLine, encode } from "./copy-writer";
 import { getPool } from "./pool";
-import { computeRunSavings } from "./savings";
+import { storeRunSavings } from "./savings";
 import { getSettings } from "./settings";
 import { getVisibleRunId } from "./snapshot";
 
@@ -115,30 +116,14 @@ export async function evaluateRun(runId: number, options: EvaluateOptions): Prom
       return value;
     };
 
-    // Registry reads run ahead of deciding and writing (a few at a time), so PostgreSQL reads the
-    // next registries while this process decides and COPYs the current one.
-    const READ_AHEAD = 4;
-    const reads = scope.registries.map(() => null as Promise<Awaited<ReturnType<typeof getRegistrySnapshot>>> | null);
-    const read = (i: number) => {
-      const target = scope.registries[i];
-      if (!target || target.state !== "read" || reads[i]) return;
-      const pending = getRegistrySnapshot(runId, target.accountId, target.region);
-      // Awaited in order below; a read that fails after an earlier failure must not go unhandled.
-      pending.catch(() => undefined);
-      reads[i] = pending;
-    };
-    for (let i = 0; i < READ_AHEAD; i++) read(i);
-    for (const [index, target] of scope.registries.entries()) {
-      read(index + READ_AHEAD);
-      if (target.state === "read") {
-        const waitStarted = performance.now();
-        const snapshot = await reads[index];
-        readWaitMs += performance.now() - waitStarted;
-        reads[index] = null;
-        if (snapshot) {
-          await write(timed(() => evaluator.evaluateRegistry(snapshot.registry, snapshot.repositories, { runId: snapshot.collectedInRun, collectedAt: snapshot.collectedAt })));
-          continue;
-        }
+    // The savings list is decided from the same snapshots, as they are read (lib/cost/savings.ts).
+    const savings: Saving[] = [];
+    for await (const { target, snapshot, waitedMs } of readRegistrySnapshots(runId, scope.registries, (t) => t.state === "read")) {
+      readWaitMs += waitedMs;
+      if (snapshot) {
+        await write(timed(() => evaluator.evaluateRegistry(snapshot.registry, snapshot.repositories, { runId: snapshot.collectedInRun, collectedAt: snapshot.collectedAt })));
+        savings.push(...timed(() => registrySavings(snapshot.registry, snapshot.repositories, scope.asOf, compliance)));
+        continue;
       }
       const repositoryArns = await listSnapshotRepositoryArns(runId, target.accountId, target.region);
       await write(
@@ -170,7 +155,7 @@ export async function evaluateRun(runId: number, options: EvaluateOptions): Prom
       [settings.resultRetentionRuns],
     );
     await client.query("COMMIT");
-    await computeSavingsAfter(runId, evaluationId);
+    await storeSavingsAfter(runId, evaluationId, savings);
     return { evaluationId, runId, resultCount, counts, evaluateMs, readWaitMs, totalMs: performance.now() - started, reused: false };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
@@ -190,13 +175,14 @@ export async function evaluateRun(runId: number, options: EvaluateOptions): Prom
 }
 
 /**
- * The savings list follows every evaluation (it reads the same settings). The evaluation itself
- * has committed: a failure here leaves the previous run's savings showing, with their run named on
- * the page, and is logged rather than marking a sound evaluation failed.
+ * The savings list follows every evaluation (decided from the same snapshot and settings). The
+ * evaluation itself has committed: a failure to store them leaves the previous run's savings
+ * showing, with their run named on the page, and is logged rather than marking a sound evaluation
+ * failed.
  */
-async function computeSavingsAfter(runId: number, evaluationId: number): Promise<void> {
+async function storeSavingsAfter(runId: number, evaluationId: number, savings: Saving[]): Promise<void> {
   try {
-    await computeRunSavings(runId);
+    await storeRunSavings(runId, savings);
   } catch (error) {
     console.error(`portwatch: savings for run ${runId} (evaluation ${evaluationId}) were not computed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
   }

@@ -1,7 +1,7 @@
 import "server-only";
 import { registrySavings, type Saving, SAVING_KINDS, type SavingKind } from "@/lib/cost/savings";
 import { toComplianceSettings } from "@/lib/settings";
-import { getRegistrySnapshot, type RegistrySnapshot } from "./compliance-facts";
+import { readRegistrySnapshots } from "./compliance-facts";
 import { getPool, inTransaction } from "./pool";
 import { getSettings } from "./settings";
 import { inSnapshotSql } from "./snapshot";
@@ -29,7 +29,6 @@ export interface RunSavingsSummary {
 
 // Two computations of one run take turns, so neither deletes the rows the other just wrote.
 const LOCK_CLASS = 0x5057_5356; // "PWSV"
-const READ_AHEAD = 4;
 const INSERT_BATCH = 2000;
 
 const usdText = (usd: number | null) => (usd === null ? null : usd.toFixed(6));
@@ -55,22 +54,8 @@ export async function computeRunSavings(runId: number): Promise<RunSavingsSummar
   const savings: Saving[] = [];
   let readWaitMs = 0;
   let computeMs = 0;
-  const reads: (Promise<RegistrySnapshot | null> | null)[] = registries.map(() => null);
-  const read = (i: number) => {
-    const registry = registries[i];
-    if (!registry || reads[i]) return;
-    const pending = getRegistrySnapshot(runId, registry.accountId, registry.region);
-    // Awaited in order below; one that fails after an earlier failure must not go unhandled.
-    pending.catch(() => undefined);
-    reads[i] = pending;
-  };
-  for (let i = 0; i < READ_AHEAD; i++) read(i);
-  for (let i = 0; i < registries.length; i++) {
-    read(i + READ_AHEAD);
-    const waited = performance.now();
-    const snapshot = await reads[i];
-    reads[i] = null;
-    readWaitMs += performance.now() - waited;
+  for await (const { snapshot, waitedMs } of readRegistrySnapshots(runId, registries)) {
+    readWaitMs += waitedMs;
     if (!snapshot) continue;
     const computing = performance.now();
     for (const saving of registrySavings(snapshot.registry, snapshot.repositories, asOf, settings)) savings.push(saving);
