@@ -86,7 +86,7 @@ describe("portwatch lifecycle preview --images", () => {
       { rulePriority: 2, selected: 1, expired: 1, transitioned: 0, bytes: 10 * 2 ** 20, description: "Untagged after a week", action: "expire" },
       { rulePriority: 3, selected: 1, expired: 0, transitioned: 1, bytes: 20 * 2 ** 20, description: null, action: "transition" },
     ]);
-    expect(preview.prices).toEqual({ storageUsdPerGbMonth: 0.1, archiveUsdPerGbMonth: 0.01 });
+    expect(preview.prices).toEqual({ storageUsdPerGbMonth: 0.1, archiveUsdPerGbMonth: 0.1 });
     // DescribeImages has no layers: the freed bytes are the images' sizes, an upper bound.
     expect(preview.totals).toMatchObject({ images: 6, kept: 3, expired: 2, transitioned: 1, freedBytes: 80 * 2 ** 20, freedBytesExact: false });
     expect(preview.totals.monthlyUsdSaved).toBeCloseTo((80 / 1024) * 0.1 - (20 / 1024) * 0.01, 10);

@@ -47,6 +47,19 @@ describe("evaluating the demo organisation", () => {
     expect(await stored()).toEqual(withEvaluation);
   });
 
+  it("keeps a sound evaluation when its savings cannot be stored, and the earlier savings stay", async () => {
+    const before = await sql<{ count: string }>(`SELECT count(*)::text AS "count" FROM "CostSaving" WHERE "runId" = $1`, [runId]);
+    await sql(`ALTER TABLE "CostSaving" ADD CONSTRAINT "test_refuse_savings" CHECK (false) NOT VALID`);
+    try {
+      const summary = await evaluateRun(runId, { reason: "savings refused", requestedBy: "test" });
+      expect(summary.resultCount).toBeGreaterThan(0);
+      expect(await getCurrentEvaluation()).toMatchObject({ id: summary.evaluationId, reason: "savings refused" });
+    } finally {
+      await sql(`ALTER TABLE "CostSaving" DROP CONSTRAINT "test_refuse_savings"`);
+    }
+    expect(await sql(`SELECT count(*)::text AS "count" FROM "CostSaving" WHERE "runId" = $1`, [runId])).toEqual(before);
+  });
+
   it("fails exactly the planted misconfigurations, by exactly the checks that look for them", async () => {
     const failing = new Set<string>();
     for (const r of await allResults()) for (const c of r.checks) if (c.status === "FAIL") failing.add(`${r.resource} ${c.check}`);

@@ -141,7 +141,7 @@ export interface ComplianceSettings {
   storagePricePerGbMonth: number;
   /** Regions whose standard storage price differs: region -> USD per GB-month (lib/cost/pricing.ts). */
   regionStoragePrices: Record<string, number>;
-  /** USD per GB-month of ECR archive storage (lifecycle `transition` rules). */
+  /** USD per GB-month of ECR archive storage (lifecycle `transition` rules): the same as standard below 150 TB a month. */
   archivePricePerGbMonth: number;
   /** Accounts outside the organisation that policies may name (cross-account-trusted). */
   trustedAccounts: string[];
@@ -170,7 +170,9 @@ export const DEFAULT_COMPLIANCE_SETTINGS: ComplianceSettings = {
   crossRegionTransferDays: 30,
   storagePricePerGbMonth: 0.1,
   regionStoragePrices: {},
-  archivePricePerGbMonth: 0.01,
+  // AWS prices ECR archive storage like standard storage for the first 150 TB a month (0.07 above);
+  // its savings come at that scale, plus a per-GB restore fee and a 90-day minimum.
+  archivePricePerGbMonth: 0.1,
   trustedAccounts: [],
   environment: { tagKey: "environment", prodNamePatterns: ["prod*"], devNamePatterns: ["dev*", "*-dev", "sandbox*"] },
 };

@@ -11,7 +11,7 @@ import { toComplianceSettings } from "@/lib/settings";
 import { getEvaluationScope, listSnapshotRepositoryArns, readRegistrySnapshots } from "./compliance-facts";
 import { CopyWriter, copyLine, encode } from "./copy-writer";
 import { getPool } from "./pool";
-import { storeRunSavings } from "./savings";
+import { writeRunSavings } from "./savings";
 import { getSettings } from "./settings";
 import { getVisibleRunId } from "./snapshot";
 
@@ -159,10 +159,10 @@ export async function evaluateRun(runId: number, options: EvaluateOptions): Prom
       `DELETE FROM "Evaluation" WHERE "runId" NOT IN (SELECT DISTINCT "runId" FROM "Evaluation" ORDER BY "runId" DESC LIMIT $1)`,
       [settings.resultRetentionRuns],
     );
-    await client.query("COMMIT");
     const storing = performance.now();
-    await storeSavingsAfter(runId, evaluationId, savings);
+    await writeSavings(client, runId, evaluationId, savings);
     savingsMs += performance.now() - storing;
+    await client.query("COMMIT");
     return { evaluationId, runId, resultCount, counts, evaluateMs, readWaitMs, savingsMs, totalMs: performance.now() - started, reused: false };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
@@ -182,16 +182,19 @@ export async function evaluateRun(runId: number, options: EvaluateOptions): Prom
 }
 
 /**
- * The savings list follows every evaluation (decided from the same snapshot and settings). The
- * evaluation itself has committed: a failure to store them leaves the previous run's savings
- * showing, with their run named on the page, and is logged rather than marking a sound evaluation
- * failed.
+ * The savings list follows every evaluation (decided from the same snapshot and settings) and is
+ * committed with it, so the Savings page never shows a run's results without its savings. A
+ * failure to write them is rolled back alone and logged: the previous run's savings stay shown,
+ * with their run named on the page, and a sound evaluation is not marked failed.
  */
-async function storeSavingsAfter(runId: number, evaluationId: number, savings: Saving[]): Promise<void> {
+async function writeSavings(client: PoolClient, runId: number, evaluationId: number, savings: Saving[]): Promise<void> {
+  await client.query("SAVEPOINT savings");
   try {
-    await storeRunSavings(runId, savings);
+    await writeRunSavings(client, runId, savings);
+    await client.query("RELEASE SAVEPOINT savings");
   } catch (error) {
-    console.error(`portwatch: savings for run ${runId} (evaluation ${evaluationId}) were not computed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+    await client.query("ROLLBACK TO SAVEPOINT savings");
+    console.error(`portwatch: savings for run ${runId} (evaluation ${evaluationId}) were not stored: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
   }
 }
 

@@ -1,4 +1,5 @@
 import "server-only";
+import type { PoolClient } from "pg";
 import { registrySavings, type Saving, SAVING_KINDS, type SavingKind } from "@/lib/cost/savings";
 import { toComplianceSettings } from "@/lib/settings";
 import { readRegistrySnapshots } from "./compliance-facts";
@@ -77,38 +78,41 @@ export async function computeRunSavings(runId: number): Promise<RunSavingsSummar
 
 /**
  * Replaces run `runId`'s stored savings with `savings`, in one transaction, and drops the savings
- * of runs that no longer have an evaluation. (An evaluation that already holds the run's
- * snapshots can call registrySavings per registry and store them here, skipping a second read.)
+ * of runs that no longer have an evaluation. The evaluation writes them with writeRunSavings in
+ * its own transaction, from the snapshots it already read.
  */
 export async function storeRunSavings(runId: number, savings: readonly Saving[]): Promise<void> {
-  await inTransaction(async (client) => {
-    await client.query("SELECT pg_advisory_xact_lock($1, $2)", [LOCK_CLASS, runId]);
-    await client.query(`DELETE FROM "CostSaving" WHERE "runId" = $1`, [runId]);
-    for (let start = 0; start < savings.length; start += INSERT_BATCH) {
-      const batch = savings.slice(start, start + INSERT_BATCH);
-      await client.query(
-        `INSERT INTO "CostSaving" ("runId", "kind", "resource", "accountId", "region", "images", "bytes", "bytesExact", "monthlyUsd", "counted", "method", "details")
-         SELECT $1, k, r, a, g, i, b, x, u::numeric, c, m, d::jsonb
-           FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int4[], $7::int8[], $8::bool[], $9::text[], $10::bool[], $11::text[], $12::text[])
-             AS t(k, r, a, g, i, b, x, u, c, m, d)`,
-        [
-          runId,
-          batch.map((s) => s.kind),
-          batch.map((s) => s.resource),
-          batch.map((s) => s.accountId),
-          batch.map((s) => s.region),
-          batch.map((s) => s.images),
-          batch.map((s) => String(Math.round(s.bytes))),
-          batch.map((s) => s.bytesExact),
-          batch.map((s) => usdText(s.monthlyUsd)),
-          batch.map((s) => s.counted),
-          batch.map((s) => s.method),
-          batch.map((s) => JSON.stringify(s.details)),
-        ],
-      );
-    }
-    await client.query(`DELETE FROM "CostSaving" WHERE "runId" <> $1 AND "runId" NOT IN (SELECT DISTINCT "runId" FROM "Evaluation")`, [runId]);
-  });
+  await inTransaction((client) => writeRunSavings(client, runId, savings));
+}
+
+/** storeRunSavings inside the caller's transaction (the evaluation's, so both appear at once). */
+export async function writeRunSavings(client: PoolClient, runId: number, savings: readonly Saving[]): Promise<void> {
+  await client.query("SELECT pg_advisory_xact_lock($1, $2)", [LOCK_CLASS, runId]);
+  await client.query(`DELETE FROM "CostSaving" WHERE "runId" = $1`, [runId]);
+  for (let start = 0; start < savings.length; start += INSERT_BATCH) {
+    const batch = savings.slice(start, start + INSERT_BATCH);
+    await client.query(
+      `INSERT INTO "CostSaving" ("runId", "kind", "resource", "accountId", "region", "images", "bytes", "bytesExact", "monthlyUsd", "counted", "method", "details")
+       SELECT $1, k, r, a, g, i, b, x, u::numeric, c, m, d::jsonb
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int4[], $7::int8[], $8::bool[], $9::text[], $10::bool[], $11::text[], $12::text[])
+           AS t(k, r, a, g, i, b, x, u, c, m, d)`,
+      [
+        runId,
+        batch.map((s) => s.kind),
+        batch.map((s) => s.resource),
+        batch.map((s) => s.accountId),
+        batch.map((s) => s.region),
+        batch.map((s) => s.images),
+        batch.map((s) => String(Math.round(s.bytes))),
+        batch.map((s) => s.bytesExact),
+        batch.map((s) => usdText(s.monthlyUsd)),
+        batch.map((s) => s.counted),
+        batch.map((s) => s.method),
+        batch.map((s) => JSON.stringify(s.details)),
+      ],
+    );
+  }
+  await client.query(`DELETE FROM "CostSaving" WHERE "runId" <> $1 AND "runId" NOT IN (SELECT DISTINCT "runId" FROM "Evaluation")`, [runId]);
 }
 
 // --- The URL contract of the Savings page and its CSV. ---

@@ -79,7 +79,7 @@ export const FIELD_GROUPS: FieldGroup[] = [
         separator: "lines",
         help: "Regions whose ECR storage price differs from the one above, one <region>=<USD per GB-month> per line (for example eu-central-1=0.11).",
       },
-      { key: "archivePricePerGbMonth", label: "Archive storage price (USD per GB-month)", kind: "number", step: "any", help: "ECR archive storage, for lifecycle rules that transition images to archive." },
+      { key: "archivePricePerGbMonth", label: "Archive storage price (USD per GB-month)", kind: "number", step: "any", help: "ECR archive storage, for lifecycle rules that transition images to archive. AWS charges the standard price for the first 150 TB a month (USD 0.07 above), a restore fee per GB and a 90-day minimum: set the lower price only if your registry bills at that volume." },
     ],
   },
   {
