@@ -89,7 +89,8 @@ describe("portwatch lifecycle preview --images", () => {
     expect(preview.prices).toEqual({ storageUsdPerGbMonth: 0.1, archiveUsdPerGbMonth: 0.1 });
     // DescribeImages has no layers: the freed bytes are the images' sizes, an upper bound.
     expect(preview.totals).toMatchObject({ images: 6, kept: 3, expired: 2, transitioned: 1, freedBytes: 80 * 2 ** 20, freedBytesExact: false });
-    expect(preview.totals.monthlyUsdSaved).toBeCloseTo((80 / 1024) * 0.1 - (20 / 1024) * 0.01, 10);
+    // Archive costs what standard storage does by default: only the expired bytes save.
+    expect(preview.totals.monthlyUsdSaved).toBeCloseTo((80 / 1024) * 0.1 - (20 / 1024) * 0.1, 10);
   });
 
   it("prints a table with one line per image, then the totals", async () => {
@@ -104,7 +105,7 @@ describe("portwatch lifecycle preview --images", () => {
     expect(run.stdout).toContain("Rule 1 (Keep two releases): selected 3, 1 expired, 50.0 MiB");
     expect(run.stdout).toContain("6 images: 2 expire, 1 move to archive, 3 keep.");
     expect(run.stdout).toMatch(/Standard storage freed: 80\.0 MiB \(an upper bound/);
-    expect(run.stdout).toContain("Saving: $0.01/month at $0.1/GB-month standard, $0.01/GB-month archive; ages as of 2026-11-28T12:00:00.000Z.");
+    expect(run.stdout).toContain("Saving: $0.01/month at $0.1/GB-month standard, $0.1/GB-month archive; ages as of 2026-11-28T12:00:00.000Z.");
   });
 
   it("exits 1 and lists every error of an invalid policy on stderr", async () => {
