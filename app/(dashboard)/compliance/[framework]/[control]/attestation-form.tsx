@@ -6,7 +6,7 @@ import { useRef, useState } from "react";
 import styles from "@/components/compliance/compliance.module.css";
 import { actionErrorMessage } from "@/components/ui/action-result";
 import { createAttestationAction } from "@/lib/actions/compliance";
-import { Field, fieldMessage } from "./field";
+import { Field, fieldMessage } from "@/components/ui/field";
 
 /** The action body carries the file as base64 and Next caps a body at 1 MB: 700 KB of file fits. */
 const MAX_FILE_BYTES = 700 * 1024;

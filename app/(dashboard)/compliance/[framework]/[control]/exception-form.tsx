@@ -6,7 +6,7 @@ import { useRef } from "react";
 import { actionErrorMessage } from "@/components/ui/action-result";
 import { createExceptionAction } from "@/lib/actions/compliance";
 import styles from "@/components/compliance/compliance.module.css";
-import { Field, fieldMessage } from "./field";
+import { Field, fieldMessage } from "@/components/ui/field";
 
 const LABELS = {
   accountId: "Account",
