@@ -1,7 +1,13 @@
+import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { EnvError, parseEnv } from "./env";
 
 describe("parseEnv", () => {
+  it("accepts an Ed25519 signing key in PKCS#8 DER, base64", () => {
+    const key = generateKeyPairSync("ed25519").privateKey.export({ format: "der", type: "pkcs8" }).toString("base64");
+    expect(parseEnv({ PORTWATCH_SIGNING_KEY: key }).PORTWATCH_SIGNING_KEY).toBe(key);
+  });
+
   it("gives defaults for an empty environment", () => {
     const env = parseEnv({});
     expect(env.DATABASE_URL).toBeUndefined();
@@ -25,6 +31,9 @@ describe("parseEnv", () => {
     [{ PORTWATCH_SESSION_HOURS: "0" }, "PORTWATCH_SESSION_HOURS must be 1 to 720 hours"],
     [{ PORTWATCH_ADMIN_EMAIL: "admin" }, "PORTWATCH_ADMIN_EMAIL must be an email address"],
     [{ AUTH_OIDC_ISSUER: "https://idp.example.com" }, "AUTH_OIDC_CLIENT_ID must be set with the other AUTH_OIDC_* variables"],
+    [{ PORTWATCH_SIGNING_KEY: "not base64!" }, "PORTWATCH_SIGNING_KEY must be the base64 of an Ed25519 private key in PKCS#8 DER"],
+    // An X25519 key has the same length and shape: only the algorithm's OID tells them apart.
+    [{ PORTWATCH_SIGNING_KEY: generateKeyPairSync("x25519").privateKey.export({ format: "der", type: "pkcs8" }).toString("base64") }, "PORTWATCH_SIGNING_KEY must be the base64 of an Ed25519"],
   ])("names the variable in %j", (source, message) => {
     expect(() => parseEnv(source)).toThrow(EnvError);
     expect(() => parseEnv(source)).toThrow(message);

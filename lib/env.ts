@@ -67,6 +67,24 @@ const wholeNumber = (fallback: number, min: number, max: number) =>
         .pipe(z.number().int().min(min, `must be a whole number from ${min} to ${max}`).max(max, `must be a whole number from ${min} to ${max}`)),
     );
 
+/**
+ * True when the text is the base64 of an Ed25519 private key in PKCS#8 DER: 48 bytes, a fixed
+ * 16-byte header naming the algorithm (OID 1.3.101.112) and the 32-byte seed. Checked by shape,
+ * without node:crypto, because this module also loads in the Edge runtime (instrumentation).
+ */
+const ED25519_PKCS8_HEADER = "302e020100300506032b657004220420";
+function isEd25519PrivateKeyBase64(text: string): boolean {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return false;
+  let bytes: string;
+  try {
+    bytes = atob(text);
+  } catch {
+    return false;
+  }
+  const hex = Array.from(bytes.slice(0, 16), (c) => c.charCodeAt(0).toString(16).padStart(2, "0")).join("");
+  return bytes.length === 48 && hex === ED25519_PKCS8_HEADER;
+}
+
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
@@ -117,6 +135,14 @@ export const envSchema = z
     PORTWATCH_WORKER_CONCURRENCY: wholeNumber(8, 1, 512),
     /** Seconds between a worker's heartbeats; a target silent for 3 of them is resumed elsewhere. */
     PORTWATCH_HEARTBEAT_SECONDS: wholeNumber(10, 1, 600),
+    /**
+     * The Ed25519 key that signs evidence manifests, as base64 of its PKCS#8 DER. Unset: one is
+     * created on first use in <PORTWATCH_DATA_DIR>/signing-key (mode 0600). Set it when web and
+     * worker processes run on more than one machine, so every export is signed by the same key.
+     */
+    PORTWATCH_SIGNING_KEY: optionalString.refine((v) => v === undefined || isEd25519PrivateKeyBase64(v), {
+      message: "must be the base64 of an Ed25519 private key in PKCS#8 DER (make one with: openssl genpkey -algorithm ed25519 -outform DER | base64 -w0)",
+    }),
     /** `serve` runs the collector in-process unless this is false (then run `portwatch worker`). */
     PORTWATCH_SERVE_WORKER: z
       .enum(["true", "false", "1", "0", ""])

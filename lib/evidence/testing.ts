@@ -1,3 +1,4 @@
+import { scoreOf } from "@/lib/compliance/score";
 import { RESULT_STATUSES, type ResultStatus } from "@/lib/compliance/types";
 import type { EvidenceControl, EvidenceDocument, EvidenceResult } from "./types";
 
@@ -63,7 +64,7 @@ export function sampleEvidenceDocument({ controls = 6, resultsPerControl = 5 }: 
     generatedBy: { email: "auditor@example.com", role: "auditor" },
     generatedAt: "2026-11-28T09:00:00.000Z",
     portwatchVersion: "0.1.0",
-    summary: { score: 0.5, counts, bySeverity },
+    summary: { score: scoreOf(counts), counts, bySeverity },
     controls: list,
     provenance: {
       accounts: [{ id: "111122223333", name: "payments-prod", environment: "prod" }],
