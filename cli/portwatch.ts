@@ -1,6 +1,7 @@
 import { EnvError, parseEnv } from "@/lib/env";
 import { CliError } from "./args";
 import { exitWhenFlushed } from "./exit-when-flushed";
+import { exportCommand } from "./export";
 import { collectCommand } from "./collect";
 import { lifecycleCommand } from "./lifecycle";
 import { migrateCommand } from "./migrate";
@@ -8,6 +9,7 @@ import { resultsCommand } from "./results";
 import { sandboxCommand } from "./sandbox";
 import { demoCommand, serveCommand } from "./serve";
 import { usersCommand } from "./users";
+import { verifyCommand } from "./verify";
 import { workerCommand } from "./worker";
 
 const HELP = `Usage: portwatch <command> [options]
@@ -18,7 +20,9 @@ Commands:
   worker     collector workers only (run many, on many machines)
   collect    one collection run in the foreground, with progress and a summary of failures
   results    compliance results of the latest evaluated run (table, json or csv)
+  export     an evidence export (pdf, csv, json or oscal) with its signed manifest
   lifecycle  preview a lifecycle policy: every error ECR would report, what it expires or archives, the saving
+  verify     check an evidence export against its manifest, this installation's key and the hash chain
   migrate    apply database migrations
   users      manage local users (list, add, set-role, reset-password, disable, enable)
   sandbox    serve a simulated AWS organisation over AWS's real protocols
@@ -33,9 +37,11 @@ const COMMANDS: Record<string, Command> = {
   worker: workerCommand,
   collect: collectCommand,
   results: resultsCommand,
+  export: exportCommand,
   lifecycle: lifecycleCommand,
   migrate: migrateCommand,
   users: usersCommand,
+  verify: verifyCommand,
   sandbox: (argv) => sandboxCommand(argv),
 };
 

@@ -22,6 +22,7 @@ const { createAwsAccountAction, updateAwsAccountAction, setAwsAccountEnabledActi
   await import("./accounts");
 const { collectNowAction } = await import("./collection");
 const { createExceptionAction, revokeExceptionAction, createAttestationAction, revokeAttestationAction, updateComplianceSettingsAction } = await import("./compliance");
+const { createEvidenceExportAction } = await import("./evidence");
 const { DEFAULT_COMPLIANCE_THRESHOLDS } = await import("@/lib/settings");
 
 withTestDatabase();
@@ -147,6 +148,11 @@ const MATRIX: Record<string, { action: AnyAction; allowed: Caller[]; input: () =
     action: updateComplianceSettingsAction as AnyAction,
     allowed: ["admin", "security"],
     input: () => ({ thresholds: { ...DEFAULT_COMPLIANCE_THRESHOLDS, scanStalenessDays: 1 + Math.floor(Math.random() * 300) }, vulnerabilityThreshold: "HIGH", trustedAccounts: [], resultRetentionRuns: 30 }),
+  },
+  createEvidenceExportAction: {
+    action: createEvidenceExportAction as AnyAction,
+    allowed: ["admin", "security", "auditor"],
+    input: () => ({ framework: "aws-fsbp", format: "pdf", accounts: "", regions: "", runId: "" }),
   },
   changeOwnPasswordAction: {
     action: changeOwnPasswordAction as AnyAction,

@@ -12,6 +12,9 @@ export const ROLE_DESCRIPTIONS: Record<Role, string> = {
 export const ANY_ROLE: readonly Role[] = ROLES;
 
 /** Who may see what ECR costs and what could be saved (the cost pages, their CSVs, a repository's cost): not auditors, whose scope is results and evidence. */
+/** Who may make, download and verify evidence exports: FinOps has no part in audits. */
+export const EVIDENCE_ROLES: readonly Role[] = ["admin", "security", "auditor"];
+
 export const COST_READERS: readonly Role[] = ["admin", "finops", "security"];
 
 export function isRole(value: unknown): value is Role {

@@ -6,6 +6,11 @@ import { pruneSupersededVersions } from "@/lib/db/inventory-retention";
 import { SYSTEM_ACTOR } from "@/lib/db/audit";
 import { failAbandonedTargets, finishRunIfDone, listOrphanedTargets, listQueuedRunIds, listRunsToFinish, type TargetRow } from "@/lib/db/collection-targets";
 import { evaluateRun, findRunToEvaluate } from "@/lib/db/evaluations";
+import { claimQueuedExports } from "@/lib/db/evidence-jobs";
+import { registerSigningKey } from "@/lib/db/evidence-exports";
+import { parseEnv } from "@/lib/env";
+import { loadSigningKey, type SigningKey } from "@/lib/evidence/signing-key";
+import { runEvidenceExport } from "@/lib/jobs/evidence-export";
 import { getSettings } from "@/lib/db/settings";
 import { isAppError } from "@/lib/errors";
 import { type CollectorContext, createCollectorContext } from "./collector-context";
@@ -24,6 +29,8 @@ const TARGET_QUEUE = "portwatch-collect-target";
 const SCHEDULE_QUEUE = "portwatch-collect-schedule";
 /** Evaluation of a finished run against the framework packs: one queued and one active at most. */
 const EVALUATE_QUEUE = "portwatch-evaluate";
+/** Evidence exports queued from the Evidence page: any worker makes each one once. */
+const EXPORT_QUEUE = "portwatch-evidence-export";
 const PLAN_INTERVAL_MS = 1500;
 /** A target whose worker died this many times is failed rather than resumed again. */
 const MAX_WORKER_DEATHS = 5;
@@ -93,6 +100,8 @@ export async function startCollectorWorker(options: WorkerOptions): Promise<Coll
   await ensureQueue(boss, TARGET_QUEUE, { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 3 * 3600 });
   await ensureQueue(boss, SCHEDULE_QUEUE, { retryLimit: 0 });
   await ensureQueue(boss, EVALUATE_QUEUE, { policy: "stately", retryLimit: 2, retryDelay: 10, expireInSeconds: 3600 });
+  // A worker that dies mid-export leaves its job to expire and be retried by another.
+  await ensureQueue(boss, EXPORT_QUEUE, { retryLimit: 2, retryDelay: 5, expireInSeconds: 900 });
 
   // Best effort, not awaited: the Accounts page names this principal in the trust policy.
   void collectCallerPrincipal()
@@ -130,6 +139,19 @@ export async function startCollectorWorker(options: WorkerOptions): Promise<Coll
     if (!summary.reused) options.log(`Run #${summary.runId} evaluated: ${summary.resultCount} results (${summary.counts.FAIL} FAIL, ${summary.counts.ERROR} ERROR) in ${Math.round(summary.totalMs)} ms.`);
   });
 
+  // The signing key is read (or made, on the first export ever) when an export needs it; its public
+  // half is registered so every process, and `portwatch verify`, knows it.
+  let signingKey: Promise<SigningKey> | undefined;
+  const getSigningKey = () =>
+    (signingKey ??= loadSigningKey(parseEnv(process.env)).then(async (key) => {
+      await registerSigningKey(key.publicKeyPem, key.keyId);
+      return key;
+    }));
+  await boss.work<{ exportId: string }>(EXPORT_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+    await runEvidenceExport(job.data.exportId, await getSigningKey());
+    options.log(`Evidence export ${job.data.exportId} made.`);
+  });
+
   let stopped = false;
   const guard = (what: string, fn: () => Promise<unknown>) => () => {
     if (stopped) return;
@@ -144,6 +166,7 @@ export async function startCollectorWorker(options: WorkerOptions): Promise<Coll
         for (const runId of await listQueuedRunIds()) await startRun(runId);
         const finished = await findRunToEvaluate();
         if (finished !== null) await boss.send(EVALUATE_QUEUE, { runId: finished });
+        for (const exportId of await claimQueuedExports()) await boss.send(EXPORT_QUEUE, { exportId });
       } finally {
         planning = false;
       }

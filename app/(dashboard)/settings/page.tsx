@@ -3,14 +3,17 @@ import Link from "next/link";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageRole } from "@/lib/auth/guard";
 import { ANY_ROLE, ROLE_DESCRIPTIONS } from "@/lib/auth/roles";
+import { listSigningKeys } from "@/lib/db/evidence-exports";
 import { getUserById } from "@/lib/db/users";
+import { formatDateTime } from "@/components/tables/format";
 import { ChangePasswordForm } from "./change-password-form";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const user = await requirePageRole(ANY_ROLE);
-  const hasPassword = (await getUserById(user.id))?.hasPassword ?? false;
+  const [account, keys] = await Promise.all([getUserById(user.id), listSigningKeys()]);
+  const hasPassword = account?.hasPassword ?? false;
   return (
     <>
       <PageHeader title="Settings" />
@@ -58,6 +61,27 @@ export default async function SettingsPage() {
           </ul>
         </section>
       ) : null}
+      <section className="card" aria-labelledby="signing-keys">
+        <h2 id="signing-keys">Evidence signing keys</h2>
+        {keys.length === 0 ? (
+          <p className="muted">No key yet: Portwatch makes its Ed25519 signing key when it makes its first evidence export.</p>
+        ) : (
+          <>
+            <p className="small muted">
+              Every evidence export&apos;s manifest is signed with this installation&apos;s Ed25519 key. Anyone can check a signature with the public key; <code>portwatch verify --public-key</code> prints it too.
+            </p>
+            {keys.map((k) => (
+              <div key={k.keyId}>
+                <p className="small">
+                  Key <code>{k.keyId}</code>, created {formatDateTime(k.createdAt)}
+                  {k.retiredAt ? `, retired ${formatDateTime(k.retiredAt)} (still verifies the exports it signed)` : " (current)"}
+                </p>
+                <pre className="code-block">{k.publicKeyPem}</pre>
+              </div>
+            ))}
+          </>
+        )}
+      </section>
     </>
   );
 }
