@@ -6,6 +6,7 @@ import { actionErrorMessage } from "@/components/ui/action-result";
 import { Field, fieldMessage } from "@/components/ui/field";
 import { createEvidenceExportAction } from "@/lib/actions/evidence";
 import { EVIDENCE_FORMATS } from "@/lib/evidence/types";
+import { FormSubmit } from "@/components/ui/form-submit";
 
 const LABELS = { framework: "Framework", format: "Format", accounts: "Accounts", regions: "Regions", runId: "As of run" } as const;
 const FORMAT_LABELS: Record<(typeof EVIDENCE_FORMATS)[number], string> = { pdf: "PDF report", csv: "CSV (one row per result)", json: "JSON", oscal: "OSCAL Assessment Results (JSON)" };
@@ -72,21 +73,7 @@ export function ExportForm({ frameworks, runs }: Props) {
           </select>
         )}
       </Field>
-      <div className="row-controls">
-        <button type="submit" className="button" disabled={isPending}>
-          {isPending ? "Queuing…" : "Create export"}
-        </button>
-      </div>
-      {error ? (
-        <p className="form-error" role="status">
-          {error}
-        </p>
-      ) : null}
-      {result.data ? (
-        <p className="form-ok" role="status">
-          Export queued: a worker is making it; its progress is in the list below.
-        </p>
-      ) : null}
+      <FormSubmit label="Create export" pendingLabel="Queuing…" pending={isPending} error={error} done={result.data ? "Export queued: a worker is making it; its progress is in the list below." : null} />
     </form>
   );
 }

@@ -7,6 +7,7 @@ import styles from "@/components/compliance/compliance.module.css";
 import { actionErrorMessage } from "@/components/ui/action-result";
 import { createAttestationAction } from "@/lib/actions/compliance";
 import { Field, fieldMessage } from "@/components/ui/field";
+import { FormSubmit } from "@/components/ui/form-submit";
 
 /** The action body carries the file as base64 and Next caps a body at 1 MB: 700 KB of file fits. */
 const MAX_FILE_BYTES = 700 * 1024;
@@ -95,21 +96,7 @@ export function AttestationForm({ framework, control, expiry }: Props) {
       <Field label={LABELS.expiresAt} error={fieldMessage(result, "expiresAt")} hint={`The control is MANUAL again after this day (UTC); at most a year ahead (${expiry.max}).`}>
         {(props) => <input {...props} name="expiresAt" type="date" defaultValue={expiry.defaultValue} min={expiry.min} max={expiry.max} required />}
       </Field>
-      <div className="row-controls">
-        <button type="submit" className="button" disabled={isPending || reading}>
-          {isPending || reading ? "Attesting…" : "Attest"}
-        </button>
-      </div>
-      {error ? (
-        <p className="form-error" role="status">
-          {error}
-        </p>
-      ) : null}
-      {result.data ? (
-        <p className="form-ok" role="status">
-          Attested; the results were re-evaluated.
-        </p>
-      ) : null}
+      <FormSubmit label="Attest" pendingLabel="Attesting…" pending={isPending || reading} error={error} done={result.data ? "Attested; the results were re-evaluated." : null} />
     </form>
   );
 }

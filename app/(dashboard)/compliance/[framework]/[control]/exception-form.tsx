@@ -7,6 +7,7 @@ import { actionErrorMessage } from "@/components/ui/action-result";
 import { createExceptionAction } from "@/lib/actions/compliance";
 import styles from "@/components/compliance/compliance.module.css";
 import { Field, fieldMessage } from "@/components/ui/field";
+import { FormSubmit } from "@/components/ui/form-submit";
 
 const LABELS = {
   accountId: "Account",
@@ -104,21 +105,13 @@ export function ExceptionForm({ framework, control, accounts, regions, initial, 
       <Field label={LABELS.expiresAt} error={fieldMessage(result, "expiresAt")} hint={`The exception ends at the end of this day (UTC); at most a year ahead (${expiry.max}).`}>
         {(props) => <input {...props} name="expiresAt" type="date" defaultValue={expiry.defaultValue} min={expiry.min} max={expiry.max} required />}
       </Field>
-      <div className="row-controls">
-        <button type="submit" className="button" disabled={isPending}>
-          {isPending ? "Creating…" : "Create exception"}
-        </button>
-      </div>
-      {error ? (
-        <p className="form-error" role="status">
-          {error}
-        </p>
-      ) : null}
-      {result.data ? (
-        <p className="form-ok" role="status">
-          Exception created; the results were re-evaluated{result.data.evaluationId !== null ? ` (evaluation #${result.data.evaluationId})` : ""}.
-        </p>
-      ) : null}
+      <FormSubmit
+        label="Create exception"
+        pendingLabel="Creating…"
+        pending={isPending}
+        error={error}
+        done={result.data ? `Exception created; the results were re-evaluated${result.data.evaluationId !== null ? ` (evaluation #${result.data.evaluationId})` : ""}.` : null}
+      />
     </form>
   );
 }
