@@ -152,4 +152,18 @@ describe("evidence exports", () => {
     expect((await listSigningKeys()).map((k) => k.keyId)).toEqual(expect.arrayContaining([key.keyId, rotated.keyId]));
     await expect(registerSigningKey(rotated.publicKeyPem, key.keyId)).rejects.toThrow(`The public key's id is ${rotated.keyId}`);
   });
+
+  // Last: it deletes the newest exports, which would break the earlier tests' chain.
+  it("names exports deleted from the end of the chain, and the next export continues from the head", async () => {
+    const kept = await exportOnce("kept");
+    const dropped = [await exportOnce("dropped-1"), await exportOnce("dropped-2")];
+    await getDb().evidenceExport.deleteMany({ where: { id: { in: dropped.map((d) => d.id) } } });
+    const first = dropped[0].manifest.sequence;
+    const verdict = await verifyEvidenceFile(kept.file);
+    expect(verdict.intact).toBe(true);
+    expect(verdict.chain.problems).toContain(`exports #${first} to #${first + 1} are missing from the end of the chain: the chain's head records #${first + 1}, the newest stored export is #${first - 1}`);
+    const next = await exportOnce("after the deletion");
+    expect(next.manifest.sequence).toBe(first + 2);
+    expect((await verifyEvidenceFile(next.file)).chain.problems).toContain(`exports #${first} to #${first + 1} are missing from the chain: #${first + 2} names a previous manifest no stored export has`);
+  });
 });

@@ -133,11 +133,9 @@ export async function completeExport(
     if (request.status === "done" || request.status === "failed") throw new AppError("conflict", `Evidence export ${id} is already ${request.status}`);
     // The key must be known before anything it signed is stored, or verify could not check it.
     await ensureSigningKey(tx, signingKey.publicKeyPem, signingKey.keyId);
-    const previous = await tx.evidenceExport.findFirst({
-      where: { status: "done", sequence: { not: null } },
-      orderBy: { sequence: "desc" },
-      select: { sequence: true, manifestSha256: true },
-    });
+    // The chain continues from its head, not from the newest stored row: an export deleted from
+    // the end leaves a gap the next one names.
+    const previous = await tx.evidenceChainHead.findUnique({ where: { id: 1 }, select: { sequence: true, manifestSha256: true } });
     const unsigned = buildManifest({
       exportId: id,
       format: request.format as EvidenceFormat,
@@ -156,6 +154,12 @@ export async function completeExport(
       keyId: signingKey.keyId,
     });
     const manifest = signManifest(unsigned, signingKey.privateKey);
+    const sealedSha256 = manifestSha256(manifest);
+    await tx.evidenceChainHead.upsert({
+      where: { id: 1 },
+      create: { id: 1, sequence: manifest.sequence, manifestSha256: sealedSha256 },
+      update: { sequence: manifest.sequence, manifestSha256: sealedSha256 },
+    });
     await tx.evidenceExport.update({
       where: { id },
       data: {
@@ -167,7 +171,7 @@ export async function completeExport(
         fileSha256: sha,
         fileBytes: file.length,
         manifest: manifest as unknown as Prisma.InputJsonObject,
-        manifestSha256: manifestSha256(manifest),
+        manifestSha256: sealedSha256,
         previousManifestSha256: manifest.previousManifestSha256,
         sequence: manifest.sequence,
         finishedAt: new Date(),
@@ -322,7 +326,7 @@ function unverifiable(problems: string[]): Verdict {
 async function checkChain(manifest: EvidenceManifest): Promise<ChainVerdict> {
   const db = getDb();
   const problems: string[] = [];
-  const [own, links, newest] = await Promise.all([
+  const [own, links, newest, head] = await Promise.all([
     db.evidenceExport.findUnique({ where: { id: manifest.exportId }, select: { status: true, sequence: true, manifest: true } }),
     db.evidenceExport.findMany({
       where: { status: "done", sequence: { not: null, lte: manifest.sequence } },
@@ -330,8 +334,15 @@ async function checkChain(manifest: EvidenceManifest): Promise<ChainVerdict> {
       select: { id: true, sequence: true, manifest: true, manifestSha256: true, previousManifestSha256: true },
     }),
     db.evidenceExport.findFirst({ where: { status: "done", sequence: { not: null } }, orderBy: { sequence: "desc" }, select: { sequence: true } }),
+    db.evidenceChainHead.findUnique({ where: { id: 1 }, select: { sequence: true } }),
   ]);
-  const length = Math.max(newest?.sequence ?? 0, manifest.sequence);
+  const length = Math.max(head?.sequence ?? 0, newest?.sequence ?? 0, manifest.sequence);
+  // Exports removed from the end of the chain: no later link names them, but the head does.
+  const newestStored = newest?.sequence ?? 0;
+  if (head && head.sequence > newestStored) {
+    const gone = head.sequence - newestStored === 1 ? `export #${head.sequence} is missing` : `exports #${newestStored + 1} to #${head.sequence} are missing`;
+    problems.push(`${gone} from the end of the chain: the chain's head records #${head.sequence}, the newest stored export is #${newestStored || "none"}`);
+  }
 
   // The export itself: its stored manifest must be the one given (or found).
   if (!own || own.status !== "done") {

@@ -49,3 +49,13 @@ CREATE INDEX "EvidenceExport_createdAt_id_idx" ON "EvidenceExport"("createdAt", 
 
 -- CreateIndex
 CREATE INDEX "EvidenceExport_fileSha256_idx" ON "EvidenceExport"("fileSha256");
+
+-- CreateTable
+CREATE TABLE "EvidenceChainHead" (
+    "id" INTEGER NOT NULL DEFAULT 1,
+    "sequence" INTEGER NOT NULL,
+    "manifestSha256" TEXT NOT NULL,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "EvidenceChainHead_pkey" PRIMARY KEY ("id")
+);
