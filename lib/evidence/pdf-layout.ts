@@ -199,27 +199,37 @@ export function drawTable<R>(doc: Pdf, columns: Column<R>[], rows: Iterable<R>, 
   doc.y += 8;
 }
 
+/** pdfkit's current font and size: kept across a footer drawn in the middle of a page break. */
+interface FontState {
+  _font: unknown;
+  _fontSize: number;
+}
+
 /**
- * Stamps "Page N of M" and the content digest on every buffered page. Runs after all content, so
- * M is known; the bottom margin is lifted while stamping because text below it would otherwise
- * make pdfkit open a new page.
+ * Stamps the footer ("Page N" and the content digest) on the page being left, then writes it out
+ * (flushPages), so memory holds one page however long the report is: holding every page until the
+ * end, to print "of M", took about 0.8 MB a page (700 MB for 900 pages). The bottom margin is
+ * lifted while stamping, because text below it would make pdfkit open a new page; the font is put
+ * back, because a paragraph may be continuing onto the next page.
  */
-export function stampFooters(doc: Pdf, contentSha256: string, label: string): void {
-  const range = doc.bufferedPageRange();
-  const total = range.count;
-  for (let i = range.start; i < range.start + total; i++) {
-    doc.switchToPage(i);
-    const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    const y = PAGE.height - PAGE.margins.bottom + 18;
-    doc.moveTo(PAGE.margins.left, y - 6).lineTo(PAGE.width - PAGE.margins.right, y - 6).lineWidth(0.4).strokeColor(RULE).stroke();
-    doc.font(FONT.regular).fontSize(7).fillColor(MUTED);
-    doc.text(label, PAGE.margins.left, y, { width: CONTENT_WIDTH - 90, lineBreak: false });
-    doc.font(FONT.bold).text(`Page ${i - range.start + 1} of ${total}`, PAGE.width - PAGE.margins.right - 90, y, { width: 90, align: "right", lineBreak: false });
-    doc.font(FONT.mono).fontSize(7).fillColor(MUTED);
-    doc.text(`Content SHA-256: ${contentSha256}`, PAGE.margins.left, y + 11, { width: CONTENT_WIDTH, lineBreak: false });
-    doc.page.margins.bottom = bottom;
-  }
+export function sealPage(doc: Pdf, pageNumber: number, contentSha256: string, label: string): void {
+  const state = doc as unknown as FontState;
+  const saved = { font: state._font, size: state._fontSize };
+  const bottom = doc.page.margins.bottom;
+  doc.page.margins.bottom = 0;
+  const y = PAGE.height - PAGE.margins.bottom + 18;
+  doc.save();
+  doc.moveTo(PAGE.margins.left, y - 6).lineTo(PAGE.width - PAGE.margins.right, y - 6).lineWidth(0.4).strokeColor(RULE).stroke();
+  doc.font(FONT.regular).fontSize(7).fillColor(MUTED);
+  doc.text(label, PAGE.margins.left, y, { width: CONTENT_WIDTH - 90, lineBreak: false });
+  doc.font(FONT.bold).text(`Page ${pageNumber}`, PAGE.width - PAGE.margins.right - 90, y, { width: 90, align: "right", lineBreak: false });
+  doc.font(FONT.mono).fontSize(7).fillColor(MUTED);
+  doc.text(`Content SHA-256: ${contentSha256}`, PAGE.margins.left, y + 11, { width: CONTENT_WIDTH, lineBreak: false });
+  doc.restore();
+  doc.page.margins.bottom = bottom;
+  state._font = saved.font;
+  state._fontSize = saved.size;
+  doc.flushPages();
 }
 
 /**

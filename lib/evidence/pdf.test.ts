@@ -114,12 +114,11 @@ describe("renderEvidencePdf on the sample document", () => {
     for (const line of fonts) expect(line).toMatch(/DejaVu\S*\s+CID TrueType\s+Identity-H\s+yes yes yes/);
   });
 
-  it("stamps Page N of M and the content digest on every page", async () => {
+  it("stamps its page number and the content digest on every page", async () => {
     const total = await pageCount(file);
     expect(pages.length).toBe(total);
-    expect(pages[0]).toContain(`Page 1 of ${total}`);
     pages.forEach((page, i) => {
-      expect(page).toContain(`Page ${i + 1} of ${total}`);
+      expect(page).toMatch(new RegExp(`Page ${i + 1}\\b`));
       expect(page).toContain(`Content SHA-256: ${SHA}`);
     });
   });
@@ -156,7 +155,8 @@ describe("renderEvidencePdf on an empty document", () => {
     expect(layout).toContain("Score n/a");
     expect(layout).toContain("No results.");
     expect(layout).toContain("Unknowns: 0 of 0 targets not read completely; 0 failed calls");
-    expect(layout).toContain(`Page 4 of 4`);
+    expect(layout).toMatch(/Page 4\b/);
+    expect(layout).not.toMatch(/Page 5\b/);
   });
 });
 
@@ -177,7 +177,7 @@ describe("renderEvidencePdf on long documents", () => {
     for (const control of doc.controls) {
       for (const result of control.results) expectIn(squashed, squash(result.resource));
     }
-    expect(pages[total - 1]).toContain(`Page ${total} of ${total}`);
+    expect(pages[total - 1]).toMatch(new RegExp(`Page ${total}\\b`));
   });
 
   it("keeps very long reasons and unbroken ARNs inside the page, and prints n/a for a null score", async () => {

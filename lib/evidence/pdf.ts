@@ -17,7 +17,7 @@ import {
   labelled,
   loadFonts,
   paragraph,
-  stampFooters,
+  sealPage,
 } from "./pdf-layout";
 import type { EvidenceAttestation, EvidenceControl, EvidenceDocument, EvidenceException, EvidenceResult, EvidenceTarget } from "./types";
 
@@ -70,6 +70,17 @@ export async function renderEvidencePdf(doc: EvidenceDocument, options: { conten
     pdf.on("error", reject);
   });
 
+  // Every page gets its footer and is written out as the next one starts (pdfkit's own page breaks
+  // included), so a report of thousands of pages needs the memory of one.
+  const label = `Portwatch evidence · ${doc.framework.id} ${doc.framework.version} · as of ${formatDate(doc.asOf)}`;
+  let pageNumber = 0;
+  const addPage = pdf.addPage.bind(pdf);
+  pdf.addPage = (options?: PDFKit.PDFDocumentOptions) => {
+    if (pageNumber > 0) sealPage(pdf, pageNumber, contentSha256, label);
+    pageNumber += 1;
+    return addPage(options);
+  };
+
   pdf.registerFont(FONT.regular, fonts.data.regular);
   pdf.registerFont(FONT.bold, fonts.data.bold);
   pdf.registerFont(FONT.mono, fonts.data.mono);
@@ -99,7 +110,7 @@ export async function renderEvidencePdf(doc: EvidenceDocument, options: { conten
   drawProvenance(pdf, doc);
   drawMappingNotes(pdf, doc);
 
-  stampFooters(pdf, contentSha256, `Portwatch evidence · ${doc.framework.id} ${doc.framework.version} · as of ${formatDate(doc.asOf)}`);
+  sealPage(pdf, pageNumber, contentSha256, label);
   pdf.end();
   return finished;
 }
