@@ -26,6 +26,7 @@ import { applyConfigFile } from "./accounts-config";
 import { CliError, parseCommandArgs, parsePort } from "./args";
 import { dataDir, type OpenDatabase, openDatabase, PROJECT_ROOT } from "./database";
 import { applyMigrations } from "./migrate";
+import { loadSigningKey } from "@/lib/evidence/signing-key";
 
 export const SERVE_HELP = `Usage: portwatch serve [--port P] [--host H]
 
@@ -229,6 +230,7 @@ async function runServer(env: Env, options: ServeOptions): Promise<number> {
         heartbeatSeconds: env.PORTWATCH_HEARTBEAT_SECONDS,
         schedule: options.mode === "serve",
         log: console.log,
+        signingKey: () => loadSigningKey(env, { dataDir: dataDir(env) }),
       });
     }
     if (options.mode === "demo" && worker) await collectOnce(worker, console.log);

@@ -4,8 +4,9 @@ import { closePool } from "@/lib/db/pool";
 import type { Env } from "@/lib/env";
 import { applyConfigFile } from "./accounts-config";
 import { parseCommandArgs } from "./args";
-import { openDatabase } from "./database";
+import { dataDir, openDatabase } from "./database";
 import { applyMigrations } from "./migrate";
+import { loadSigningKey } from "@/lib/evidence/signing-key";
 
 export const WORKER_HELP = `Usage: portwatch worker [--config F]
 
@@ -36,6 +37,7 @@ export async function workerCommand(argv: string[], env: Env): Promise<number> {
     heartbeatSeconds: env.PORTWATCH_HEARTBEAT_SECONDS,
     schedule: true,
     log: console.log,
+    signingKey: () => loadSigningKey(env, { dataDir: dataDir(env) }),
   });
   console.log(`Collector worker ${worker.workerId} running (${env.PORTWATCH_WORKER_CONCURRENCY} targets at once). Ctrl-C stops it.`);
   await new Promise<void>((resolve) => {

@@ -8,8 +8,7 @@ import { failAbandonedTargets, finishRunIfDone, listOrphanedTargets, listQueuedR
 import { evaluateRun, findRunToEvaluate } from "@/lib/db/evaluations";
 import { claimQueuedExports } from "@/lib/db/evidence-jobs";
 import { registerSigningKey } from "@/lib/db/evidence-exports";
-import { parseEnv } from "@/lib/env";
-import { loadSigningKey, type SigningKey } from "@/lib/evidence/signing-key";
+import type { SigningKey } from "@/lib/evidence/signing-key";
 import { runEvidenceExport } from "@/lib/jobs/evidence-export";
 import { getSettings } from "@/lib/db/settings";
 import { isAppError } from "@/lib/errors";
@@ -64,6 +63,11 @@ export interface WorkerOptions {
   /** Start runs on the Settings schedule (serve and worker do; `collect` does not). */
   schedule: boolean;
   log: (line: string) => void;
+  /**
+   * The evidence signing key (read or made on first use). A worker given one also makes the
+   * evidence exports queued from the Evidence page; `collect` gives none and leaves them.
+   */
+  signingKey?: () => Promise<SigningKey>;
 }
 
 async function ensureQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queue, "name"> = {}): Promise<void> {
@@ -141,16 +145,19 @@ export async function startCollectorWorker(options: WorkerOptions): Promise<Coll
 
   // The signing key is read (or made, on the first export ever) when an export needs it; its public
   // half is registered so every process, and `portwatch verify`, knows it.
+  const loadKey = options.signingKey;
   let signingKey: Promise<SigningKey> | undefined;
-  const getSigningKey = () =>
-    (signingKey ??= loadSigningKey(parseEnv(process.env)).then(async (key) => {
-      await registerSigningKey(key.publicKeyPem, key.keyId);
-      return key;
-    }));
-  await boss.work<{ exportId: string }>(EXPORT_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
-    await runEvidenceExport(job.data.exportId, await getSigningKey());
-    options.log(`Evidence export ${job.data.exportId} made.`);
-  });
+  if (loadKey) {
+    const getSigningKey = () =>
+      (signingKey ??= loadKey().then(async (key) => {
+        await registerSigningKey(key.publicKeyPem, key.keyId);
+        return key;
+      }));
+    await boss.work<{ exportId: string }>(EXPORT_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+      await runEvidenceExport(job.data.exportId, await getSigningKey());
+      options.log(`Evidence export ${job.data.exportId} made.`);
+    });
+  }
 
   let stopped = false;
   const guard = (what: string, fn: () => Promise<unknown>) => () => {
@@ -166,7 +173,7 @@ export async function startCollectorWorker(options: WorkerOptions): Promise<Coll
         for (const runId of await listQueuedRunIds()) await startRun(runId);
         const finished = await findRunToEvaluate();
         if (finished !== null) await boss.send(EVALUATE_QUEUE, { runId: finished });
-        for (const exportId of await claimQueuedExports()) await boss.send(EXPORT_QUEUE, { exportId });
+        if (loadKey) for (const exportId of await claimQueuedExports()) await boss.send(EXPORT_QUEUE, { exportId });
       } finally {
         planning = false;
       }
