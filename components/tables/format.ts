@@ -54,13 +54,6 @@ export function formatCount(value: number): string {
   return COUNT.format(value);
 }
 
-/** USD with cents: "$0.04". */
-export function formatUsd(amount: number): string {
-  return `$${amount.toFixed(2)}`;
-}
-
-/** Cost Explorer bills each API request at USD 0.01. */
-export const COST_EXPLORER_USD_PER_REQUEST = 0.01;
 
 /** "sha256:0123456789ab" from a full image digest. */
 export function shortDigest(digest: string): string {

@@ -41,3 +41,8 @@ export function parseRegionPrice(entry: string): { region: string; price: number
  * are published, which no collection can predict). Used for the estimate COST-06 gives.
  */
 export const INSPECTOR_INITIAL_SCAN_USD = 0.09;
+
+/** USD for `requests` Cost Explorer API requests: AWS bills each one a cent (in whole cents: 0.01 x n in floating point prints 0.07 as 0.06999…). */
+export function costExplorerRequestsUsd(requests: number): number {
+  return requests / 100;
+}

@@ -31,6 +31,7 @@ import {
 } from "@/lib/cost/series";
 import { parseSetting } from "@/lib/settings";
 import { getPool } from "./pool";
+import { costExplorerRequestsUsd } from "@/lib/cost/pricing";
 
 /**
  * The Costs page's reads. Everything is summed in SQL (numeric, exact) down to one row per day
@@ -45,8 +46,6 @@ import { getPool } from "./pool";
 
 const ACCOUNT_DIMENSION = "LINKED_ACCOUNT";
 
-/** Cost Explorer bills every API request USD 0.01 (AWS pricing): counted in whole cents. */
-export const COST_EXPLORER_CENTS_PER_REQUEST = 1;
 
 export interface CostFilter {
   accounts?: readonly string[];
@@ -214,8 +213,7 @@ export async function getCostExplorerRequests(since: string): Promise<{ since: s
     [since],
   );
   const requests = rows[0]?.requests ?? 0;
-  // Whole cents, then dollars: 0.01 x n in floating point would print 0.07 as 0.06999...
-  return { since, requests, usd: (requests * COST_EXPLORER_CENTS_PER_REQUEST) / 100 };
+  return { since, requests, usd: costExplorerRequestsUsd(requests) };
 }
 
 export interface CostReadError {

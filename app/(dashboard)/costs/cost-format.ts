@@ -1,13 +1,4 @@
-/**
- * How the Costs page writes money: US dollars with cents and thousands separators ("$1,234.56"),
- * deterministic (fixed locale) so the server's text and a client re-render agree.
- */
-const USD = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 2 });
-
-export function formatMoney(amount: number): string {
-  // -0.001 would print as "-$0.00".
-  return USD.format(Math.abs(amount) < 0.005 ? 0 : amount);
-}
+/** How the Costs page writes changes and periods (money: formatMoney in components/cost/format.ts). */
 
 /** "+12.3%", "-4.0%", "±0.0%"; "n/a" without a base to compare with. */
 export function formatRatio(ratio: number | null): string {

@@ -1,7 +1,8 @@
 import type { Change } from "@/lib/cost/series";
 import type { CostReadError, CostView } from "@/lib/db/costs";
 import { formatCount } from "@/components/tables/format";
-import { formatDays, formatMoney, formatMonth, formatRatio } from "./cost-format";
+import { formatMoney } from "@/components/cost/format";
+import { formatDays, formatMonth, formatRatio } from "./cost-format";
 import { Estimated } from "./cost-table";
 import styles from "./costs.module.css";
 

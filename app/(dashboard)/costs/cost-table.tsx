@@ -1,6 +1,6 @@
 import type { CostView } from "@/lib/db/costs";
 import { CATEGORY_LABELS } from "@/lib/cost/series";
-import { formatMoney } from "./cost-format";
+import { formatMoney } from "@/components/cost/format";
 import { type CostTableName, stackedOf, TABLE_TITLES } from "./cost-tables";
 import styles from "./costs.module.css";
 

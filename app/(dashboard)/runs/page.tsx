@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { COST_EXPLORER_USD_PER_REQUEST, durationBetween, formatCount, formatDateTime, formatUsd } from "@/components/tables/format";
+import { durationBetween, formatCount, formatDateTime } from "@/components/tables/format";
 import { Pager } from "@/components/tables/pager";
 import { ActiveRunNotice } from "@/components/tables/active-run-notice";
 import { StatusBadge } from "@/components/tables/status-badge";
@@ -11,6 +11,8 @@ import { ANY_ROLE, type Role } from "@/lib/auth/roles";
 import { getActiveCollectionRun, listCollectionRuns, parseRunId, type RunSummary } from "@/lib/db/runs";
 import { getVisibleRunId } from "@/lib/db/snapshot";
 import { CollectNowButton } from "./collect-now-button";
+import { costExplorerRequestsUsd } from "@/lib/cost/pricing";
+import { formatMoney } from "@/components/cost/format";
 
 
 export const metadata: Metadata = { title: "Runs" };
@@ -97,7 +99,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
                     <td className="num">{formatCount(run.throttled)}</td>
                     <td className="num">
                       {formatCount(run.costExplorerRequests)}
-                      <span className="muted"> ({formatUsd(run.costExplorerRequests * COST_EXPLORER_USD_PER_REQUEST)})</span>
+                      <span className="muted"> ({formatMoney(costExplorerRequestsUsd(run.costExplorerRequests))})</span>
                     </td>
                     <td className="num">{formatCount(run.rowsWritten)}</td>
                   </tr>

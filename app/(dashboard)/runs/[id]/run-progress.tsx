@@ -4,10 +4,12 @@ import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { ActiveRunNotice } from "@/components/tables/active-run-notice";
-import { COST_EXPLORER_USD_PER_REQUEST, durationBetween, formatCount, formatDateTime, formatUsd } from "@/components/tables/format";
+import { durationBetween, formatCount, formatDateTime } from "@/components/tables/format";
 import { StatusBadge } from "@/components/tables/status-badge";
 import type { RunDetailJson, RunTargetJson } from "@/lib/db/runs";
 import { queryKeys } from "@/lib/query-keys";
+import { costExplorerRequestsUsd } from "@/lib/cost/pricing";
+import { formatMoney } from "@/components/cost/format";
 
 /** How often a queued or running run is re-read; a finished one is never polled. */
 const POLL_MS = 1500;
@@ -115,7 +117,7 @@ export function RunProgress({ initial }: { initial: RunDetailJson }) {
           <div className="fact-row">
             <dt>Cost Explorer</dt>
             <dd>
-              {formatCount(run.costExplorerRequests)} requests ({formatUsd(run.costExplorerRequests * COST_EXPLORER_USD_PER_REQUEST)})
+              {formatCount(run.costExplorerRequests)} requests ({formatMoney(costExplorerRequestsUsd(run.costExplorerRequests))})
             </dd>
           </div>
           <div className="fact-row">

@@ -2,7 +2,7 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useDeferredValue, useMemo, useState } from "react";
-import { formatBytes, formatCount, formatDateTime, formatUsd, shortDigest } from "@/components/tables/format";
+import { formatBytes, formatCount, formatDateTime, shortDigest } from "@/components/tables/format";
 import { CopyButton } from "@/components/ui/copy-button";
 import { fromImagePayload, type ImagePayload } from "@/lib/cost/lifecycle/image-payload";
 import { lifecyclePolicyCli, lifecyclePolicyJson, lifecyclePolicyTerraform } from "@/lib/cost/lifecycle/policy-text";
@@ -11,6 +11,7 @@ import type { ImageOutcome, LifecycleImage, PolicyError, SimulationOptions, Simu
 import { validateLifecyclePolicy } from "@/lib/cost/lifecycle/validate-policy";
 import { queryKeys } from "@/lib/query-keys";
 import styles from "./lifecycle-what-if.module.css";
+import { formatMoney } from "@/components/cost/format";
 
 /**
  * What a lifecycle policy would do to this repository's images, worked out in the browser by the
@@ -51,7 +52,7 @@ function Totals({ result, label }: { result: SimulationResult; label: string }) 
       ) : null}
       , freeing <strong>{formatBytes(t.freedBytes)}</strong>
       {t.freedBytesExact ? "" : " (an upper bound: some images' layers are unknown, and layers can be shared)"} and saving{" "}
-      <strong>{formatUsd(t.monthlyUsdSaved)}/month</strong>.
+      <strong>{formatMoney(t.monthlyUsdSaved)}/month</strong>.
     </p>
   );
 }
