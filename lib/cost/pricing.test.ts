@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_COMPLIANCE_THRESHOLDS, complianceThresholdsSchema, toComplianceSettings } from "@/lib/settings";
-import { monthlyUsd, parseRegionPrice, storagePriceFor } from "./pricing";
+import { costExplorerRequestsUsd, monthlyUsd, parseRegionPrice, storagePriceFor } from "./pricing";
 
 const settingsWith = (regionStoragePrices: string[]) =>
   toComplianceSettings({ complianceThresholds: { ...DEFAULT_COMPLIANCE_THRESHOLDS, regionStoragePrices }, vulnerabilityThreshold: "HIGH", trustedAccounts: [] });
@@ -11,6 +11,11 @@ describe("storage prices", () => {
     expect(storagePriceFor("eu-central-1", settings)).toBe(0.11);
     expect(storagePriceFor("ap-southeast-2", settings)).toBe(0.12);
     expect(storagePriceFor("us-east-1", settings)).toBe(0.1);
+  });
+
+  it("prices Cost Explorer requests at a cent each, exactly", () => {
+    expect(costExplorerRequestsUsd(7)).toBe(0.07);
+    expect(costExplorerRequestsUsd(0)).toBe(0);
   });
 
   it("bills GB as 2^30 bytes", () => {
