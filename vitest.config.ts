@@ -16,6 +16,9 @@ export default defineConfig({
     pool: "forks",
     // Two cores: argon2 hashing and the CLI tests' child processes are CPU-bound.
     maxWorkers: 2,
+    // Auth.js imports "next/server" without an extension, which Node's ESM resolver refuses;
+    // transformed by Vite, it resolves (the route-handler tests call Auth.js's handlers).
+    server: { deps: { inline: ["next-auth", "@auth/core"] } },
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -2,9 +2,12 @@ import { type APIRequestContext, expect } from "@playwright/test";
 
 /** Signs in through Auth.js's own endpoints (CSRF token, then the credentials callback). */
 export async function postCredentials(context: APIRequestContext, email: string, password: string) {
-  const { csrfToken } = (await (await context.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const csrf = await context.get("/api/auth/csrf");
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  // A browser sends its page's Origin with every POST; Portwatch refuses one without it.
   return context.post("/api/auth/callback/credentials", {
     form: { csrfToken, email, password },
+    headers: { origin: new URL(csrf.url()).origin },
     maxRedirects: 0,
   });
 }

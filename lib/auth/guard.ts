@@ -1,7 +1,9 @@
 import "server-only";
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { crossSiteRefusal } from "./origin";
 import type { Role } from "./roles";
 import { getCurrentUser, type SessionUser } from "./session";
 
@@ -31,12 +33,17 @@ export async function requirePageRole(roles: readonly Role[]): Promise<SessionUs
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
-/** For route handlers: 401 or 403 as JSON before the handler runs. */
+/**
+ * For route handlers: 401 or 403 as JSON before the handler runs. A request that changes
+ * something (any method but GET, HEAD, OPTIONS) must also come from Portwatch's own origin.
+ */
 export function withRole<C extends RouteContext>(
   roles: readonly Role[],
   handler: (request: Request, context: C & { user: SessionUser }) => Promise<Response>,
 ) {
   return async (request: Request, context: C): Promise<Response> => {
+    const crossSite = crossSiteRefusal(request, env().AUTH_URL);
+    if (crossSite) return Response.json({ error: crossSite }, { status: 403 });
     let user: SessionUser;
     try {
       user = await requireRole(roles);
