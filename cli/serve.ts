@@ -10,7 +10,7 @@ import { deleteExpiredSessions } from "@/lib/db/sessions";
 import { createInitialAdmin, getUserByEmail } from "@/lib/db/users";
 import type { Env } from "@/lib/env";
 import { readOrCreateSecretFile } from "@/lib/local-secret";
-import { startCollectorWorker, type CollectorWorker } from "@/lib/collect/worker";
+import { guardAgainstConnectionLoss, startCollectorWorker, type CollectorWorker } from "@/lib/collect/worker";
 import { createCollectionRun } from "@/lib/db/collection-runs";
 import { getRunProgress } from "@/lib/db/collection-targets";
 import { evaluateRun } from "@/lib/db/evaluations";
@@ -224,6 +224,7 @@ async function runServer(env: Env, options: ServeOptions): Promise<number> {
     });
     const probeHost = options.host === "0.0.0.0" ? "127.0.0.1" : options.host === "::" ? "[::1]" : options.host.includes(":") ? `[${options.host}]` : options.host;
     if (env.PORTWATCH_SERVE_WORKER || options.mode === "demo") {
+      guardAgainstConnectionLoss(console.log);
       worker = await startCollectorWorker({
         databaseUrl: db.url,
         concurrency: env.PORTWATCH_WORKER_CONCURRENCY,

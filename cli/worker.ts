@@ -1,4 +1,4 @@
-import { startCollectorWorker } from "@/lib/collect/worker";
+import { guardAgainstConnectionLoss, startCollectorWorker } from "@/lib/collect/worker";
 import { disconnectDb, connectDatabase } from "@/lib/db/client";
 import { closePool } from "@/lib/db/pool";
 import type { Env } from "@/lib/env";
@@ -31,6 +31,7 @@ export async function workerCommand(argv: string[], env: Env): Promise<number> {
   await applyMigrations(db.url, console.log);
   connectDatabase(db.url);
   await applyConfigFile(values.config ?? env.PORTWATCH_CONFIG, console.log);
+  guardAgainstConnectionLoss(console.log);
   const worker = await startCollectorWorker({
     databaseUrl: db.url,
     concurrency: env.PORTWATCH_WORKER_CONCURRENCY,

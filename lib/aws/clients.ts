@@ -39,7 +39,7 @@ interface AwsClientConfig {
   endpoint?: string;
   maxAttempts: number;
   retryMode: "standard";
-  requestHandler: { requestTimeout: number; connectionTimeout: number };
+  requestHandler: { requestTimeout: number; connectionTimeout: number; throwOnRequestTimeout: boolean };
 }
 
 type Handler = (args: unknown) => Promise<unknown>;
@@ -64,7 +64,10 @@ export function createClient<C extends { middlewareStack: unknown }>(Client: new
     // Standard, not adaptive: adaptive mode paces one client per throttled resource (STACK.md,
     // trap 6), and our rate limiter already paces per account, region and operation.
     retryMode: "standard",
-    requestHandler: { requestTimeout: options.requestTimeoutMs ?? 30_000, connectionTimeout: options.connectionTimeoutMs ?? 5_000 },
+    // throwOnRequestTimeout: without it the SDK's handler only logs a warning when the time is up
+    // and goes on waiting, so an endpoint that stops answering would hold a target forever while
+    // its worker's heartbeat kept it claimed (found by the stalled-network test).
+    requestHandler: { requestTimeout: options.requestTimeoutMs ?? 30_000, connectionTimeout: options.connectionTimeoutMs ?? 5_000, throwOnRequestTimeout: true },
   });
   const stats = options.stats;
   if (stats) {
@@ -128,15 +131,35 @@ export async function callAws<T>(
   fn: (options: SendOptions) => Promise<T>,
   { expected = [], limiterKey }: CallOptions = {},
 ): Promise<T> {
-  try {
-    await ctx.limiter.acquire(limiterKey ?? `${ctx.accountId}/${ctx.region}/${service}:${operation}`, ctx.signal);
-    return await fn(ctx.signal ? { abortSignal: ctx.signal } : {});
-  } catch (error) {
-    const failure = toAwsFailure(error, { accountId: ctx.accountId, region: ctx.region, service, operation, resource });
-    if (!expected.includes(failure.errorName)) ctx.stats.failed += 1;
-    throw new AwsCallError(failure);
+  for (let round = 0; ; round++) {
+    try {
+      await ctx.limiter.acquire(limiterKey ?? `${ctx.accountId}/${ctx.region}/${service}:${operation}`, ctx.signal);
+      return await fn(ctx.signal ? { abortSignal: ctx.signal } : {});
+    } catch (error) {
+      const failure = toAwsFailure(error, { accountId: ctx.accountId, region: ctx.region, service, operation, resource });
+      if (failure.kind === "throttled" && round < THROTTLED_ROUNDS && !ctx.signal?.aborted) {
+        await pause(throttledPauseMs(round));
+        continue;
+      }
+      if (!expected.includes(failure.errorName)) ctx.stats.failed += 1;
+      throw new AwsCallError(failure);
+    }
   }
 }
+
+/**
+ * Rounds of the SDK's own retries a throttled call gets. The SDK gives up on a call after its
+ * attempts, and on every call of a client once a storm has drained its retry quota; a throttling
+ * storm is weather, not an answer, so the call waits and goes round again before it is a failure.
+ */
+const THROTTLED_ROUNDS = 4;
+
+/** 1, 2, 4, 8 s, each plus up to a second of jitter so throttled calls do not return together. */
+export function throttledPauseMs(round: number, random: () => number = Math.random): number {
+  return 1000 * 2 ** round + Math.floor(random() * 1000);
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Records a failure that left a field unknown: on the record's `errors` (by operation) and in the region's list. */
 export function recordFailure(ctx: Pick<RegionContext, "failures">, errors: Partial<Record<string, AwsFailure>>, failure: AwsFailure): void {

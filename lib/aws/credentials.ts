@@ -52,6 +52,11 @@ export interface RoleSessions {
   assume(roleArn: string): Promise<RoleSession>;
   /** A credentials provider for SDK clients acting through the role. */
   provider(roleArn: string): AwsCredentialIdentityProvider;
+  /**
+   * Drops the cached session: AWS refused it as expired before the time it said it would expire
+   * (a clock running slow, a session revoked), so the next call assumes the role again.
+   */
+  forget(roleArn: string): void;
   /** Closes the STS client's connections. */
   destroy(): void;
 }
@@ -112,6 +117,9 @@ export function createRoleSessions(options: RoleSessionsOptions): RoleSessions {
   return {
     assume,
     provider: (roleArn) => async () => (await assume(roleArn)).credentials,
+    forget: (roleArn) => {
+      cache.delete(roleArn);
+    },
     destroy: () => sts?.destroy(),
   };
 }

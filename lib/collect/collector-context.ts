@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
+import type { ClientOptions } from "@/lib/aws/clients";
 import { createRoleSessions, type RoleSessions } from "@/lib/aws/credentials";
 import { createRateLimiter, type RateLimiter } from "@/lib/aws/rate-limit";
 
@@ -16,10 +17,12 @@ export interface CollectorContext {
   /** Repositories of one region read at once. */
   repositoryConcurrency: number;
   sessions(externalId: string): RoleSessions;
+  /** Timeouts and retries of every AWS client this worker makes (the SDK's defaults otherwise). */
+  client?: ClientOptions;
   close(): void;
 }
 
-export function createCollectorContext({ heartbeatSeconds }: { heartbeatSeconds: number }): CollectorContext {
+export function createCollectorContext({ heartbeatSeconds, client }: { heartbeatSeconds: number; client?: ClientOptions }): CollectorContext {
   const byExternalId = new Map<string, RoleSessions>();
   const limiter = createRateLimiter();
   return {
@@ -27,11 +30,12 @@ export function createCollectorContext({ heartbeatSeconds }: { heartbeatSeconds:
     limiter,
     heartbeatSeconds,
     repositoryConcurrency: 8,
+    client,
     sessions(externalId) {
       let sessions = byExternalId.get(externalId);
       if (!sessions) {
         // Paced like every other call: a run starts by assuming a role in every account at once.
-        sessions = createRoleSessions({ externalId, limiter });
+        sessions = createRoleSessions({ externalId, limiter, client });
         byExternalId.set(externalId, sessions);
       }
       return sessions;

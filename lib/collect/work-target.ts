@@ -17,6 +17,25 @@ const RESTATED_DAYS = 3;
 /** Attempts at a target that fails with something other than an AWS answer (a bug, the database). */
 const MAX_ATTEMPTS = 3;
 
+/** What AWS answers a call signed with a session that has expired. */
+const EXPIRED_SESSION = new Set(["ExpiredToken", "ExpiredTokenException", "RequestExpired"]);
+
+/**
+ * Collects, and collects once more with a new session when AWS refused the first as expired
+ * before the time it said it would expire (a clock running slow, a revoked session): the second
+ * pass replaces the first, so nothing read with the dead session is kept or counted as a failure.
+ */
+async function withSessionRenewal<T extends { failures: AwsFailure[] }>(renew: () => void, collectOnce: () => Promise<T>): Promise<T> {
+  try {
+    const first = await collectOnce();
+    if (!first.failures.some((f) => EXPIRED_SESSION.has(f.errorName))) return first;
+  } catch (error) {
+    if (!isAwsCallError(error) || !EXPIRED_SESSION.has(error.failure.errorName)) throw error;
+  }
+  renew();
+  return collectOnce();
+}
+
 export type TargetResult = "done" | "failed" | "skipped";
 
 /**
@@ -66,18 +85,22 @@ async function collectRegionTarget(target: TargetRow, context: CollectorContext,
   if (!account) {
     throw new Error(`account ${target.accountId} was removed while run #${target.runId} was collecting it`);
   }
-  const externalId = await ensureExternalId();
-  const failures: AwsFailure[] = [];
+  const sessions = context.sessions(await ensureExternalId());
   const known = await getKnownContent(target.accountId, target.region);
-  const collection = await collectRegion({
-    accountId: target.accountId,
-    region: target.region,
-    credentials: context.sessions(externalId).provider(account.roleArn),
-    limiter: context.limiter,
-    stats,
-    failures,
-    concurrency: context.repositoryConcurrency,
-  }, { known });
+  const collection = await withSessionRenewal(
+    () => sessions.forget(account.roleArn),
+    () =>
+      collectRegion({
+        accountId: target.accountId,
+        region: target.region,
+        credentials: sessions.provider(account.roleArn),
+        limiter: context.limiter,
+        stats,
+        failures: [],
+        concurrency: context.repositoryConcurrency,
+        client: context.client,
+      }, { known }),
+  );
   const { rowsWritten } = await writeRegionCollection(target.runId, target.accountId, target.region, collection, { resumed: target.attempts > 1 });
   return { rowsWritten, failures: collection.failures };
 }
@@ -86,17 +109,22 @@ async function collectCostTarget(target: TargetRow, context: CollectorContext, s
   const settings = await getSettings();
   const costExplorer = settings.costExplorer;
   if (!costExplorer) throw new Error("the Cost Explorer role is no longer configured");
-  const externalId = await ensureExternalId();
+  const sessions = context.sessions(await ensureExternalId());
   const latest = await getLatestCostDate();
   const dailySince = latest ? isoDay(new Date(Date.parse(latest) - RESTATED_DAYS * 86_400_000)) : undefined;
-  const costs = await collectCosts({
-    credentials: context.sessions(externalId).provider(costExplorer.roleArn),
-    today: new Date(),
-    lookbackDays: costExplorer.lookbackDays,
-    dailySince,
-    limiter: context.limiter,
-    stats,
-  });
+  const costs = await withSessionRenewal(
+    () => sessions.forget(costExplorer.roleArn),
+    () =>
+      collectCosts({
+        credentials: sessions.provider(costExplorer.roleArn),
+        today: new Date(),
+        lookbackDays: costExplorer.lookbackDays,
+        dailySince,
+        limiter: context.limiter,
+        stats,
+        client: context.client,
+      }),
+  );
   const { rowsWritten } = await writeCostCollection(target.runId, costs);
   // Each Cost Explorer request is billed (USD 0.01): the target's calls are exactly those requests.
   stats.calls = Math.max(stats.calls, costs.requests);

@@ -1,9 +1,11 @@
 import PgBoss from "pg-boss";
 import { collectCallerPrincipal } from "@/lib/aws/caller-identity";
+import type { ClientOptions } from "@/lib/aws/clients";
 import { createCollectionRun } from "@/lib/db/collection-runs";
 import { recordPortwatchPrincipal } from "@/lib/db/installation";
 import { pruneSupersededVersions } from "@/lib/db/inventory-retention";
 import { SYSTEM_ACTOR } from "@/lib/db/audit";
+import { isConnectionLost } from "@/lib/db/connection-errors";
 import { failAbandonedTargets, finishRunIfDone, listOrphanedTargets, listQueuedRunIds, listRunsToFinish, type TargetRow } from "@/lib/db/collection-targets";
 import { evaluateRun, findRunToEvaluate } from "@/lib/db/evaluations";
 import { claimQueuedExports } from "@/lib/db/evidence-jobs";
@@ -68,6 +70,8 @@ export interface WorkerOptions {
    * evidence exports queued from the Evidence page; `collect` gives none and leaves them.
    */
   signingKey?: () => Promise<SigningKey>;
+  /** Timeouts and retries of the worker's AWS clients (default: 30 s a request, 5 attempts). */
+  awsClient?: ClientOptions;
 }
 
 async function ensureQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queue, "name"> = {}): Promise<void> {
@@ -88,8 +92,32 @@ async function sendTargets(boss: PgBoss, targets: TargetRow[]): Promise<void> {
   );
 }
 
+/**
+ * pg-boss marks a job complete or failed without waiting for the answer, so while the database is
+ * down (restarting, failing over) those writes reject with nobody to hear; and a pg client checked
+ * out when the server goes away emits an "error" event nobody listens to. Either ends a Node
+ * process. A worker outlives its database's restart: such an error is logged and the worker goes
+ * on (the target's claim lapses and it is resent once the database is back). Anything else is a
+ * bug and still ends the process. Installed by the long-running commands (`worker`, `serve`), not
+ * by tests or one-shot commands, whose unexpected errors should surface as they are.
+ */
+let connectionLossGuard: ((reason: unknown) => void) | undefined;
+export function guardAgainstConnectionLoss(log: (line: string) => void): void {
+  if (connectionLossGuard) return;
+  connectionLossGuard = (reason: unknown) => {
+    if (isConnectionLost(reason)) {
+      log(`worker: lost the database connection (${reason instanceof Error ? reason.message : String(reason)}); carrying on, and retrying when it is back`);
+      return;
+    }
+    log(`worker: unexpected error: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
+    process.exit(1);
+  };
+  process.on("unhandledRejection", connectionLossGuard);
+  process.on("uncaughtException", connectionLossGuard);
+}
+
 export async function startCollectorWorker(options: WorkerOptions): Promise<CollectorWorker> {
-  const context: CollectorContext = createCollectorContext({ heartbeatSeconds: options.heartbeatSeconds });
+  const context: CollectorContext = createCollectorContext({ heartbeatSeconds: options.heartbeatSeconds, client: options.awsClient });
   const boss = new PgBoss({
     connectionString: options.databaseUrl,
     schema: "pgboss",

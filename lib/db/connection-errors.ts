@@ -25,3 +25,28 @@ export function describeConnectionError(error: unknown, url: string): string {
       return `cannot connect to ${where}: ${(e.message ?? String(error)).split("\n")[0]}`;
   }
 }
+
+/** Node socket codes and PostgreSQL SQLSTATEs that mean the connection, not the query, failed. */
+const CONNECTION_LOST_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  // admin_shutdown, crash_shutdown, cannot_connect_now: the server is stopping or starting.
+  "57P01",
+  "57P02",
+  "57P03",
+]);
+
+/**
+ * Whether an error says the database went away (a restart, a failover, the network), so that
+ * retrying later is right, rather than a query or a bug.
+ */
+export function isConnectionLost(error: unknown): boolean {
+  if (!error || typeof error !== "object") return false;
+  const e = error as { code?: unknown; message?: unknown };
+  if (typeof e.code === "string" && (CONNECTION_LOST_CODES.has(e.code) || e.code.startsWith("08"))) return true;
+  return typeof e.message === "string" && /Connection terminated|connection is closed|Client has encountered a connection error|Can't reach database server/i.test(e.message);
+}

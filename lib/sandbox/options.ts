@@ -14,6 +14,13 @@ export interface SandboxOptions {
   latencyMs: number;
   /** The faults profile's injected failures (see faults.ts). */
   faults: boolean;
+  /**
+   * A throttling storm: this fraction (0-1) of calls is answered ThrottlingException whatever
+   * the rate, spread evenly over the calls. 0: none.
+   */
+  throttleStorm?: number;
+  /** A network that stops answering: every call into this account (STS aside) waits this long first. */
+  stall?: { accountId: string; ms: number };
 }
 
 const PROFILES: Record<SandboxProfile, Omit<SandboxOptions, "profile" | "seed">> = {

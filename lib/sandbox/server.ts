@@ -142,6 +142,7 @@ export async function startSandbox(options: SandboxOptions, { port = 0, host = "
   const throttle = new Throttle(clock);
   const metrics = emptyMetrics();
   let sequence = 0;
+  let stormSequence = 0;
 
   const server = http.createServer(async (req, res) => {
     const requestId = randomUUID();
@@ -180,6 +181,17 @@ export async function startSandbox(options: SandboxOptions, { port = 0, host = "
       if (options.throttle && !throttle.take(caller.accountId, scope.region, scope.service, operation)) {
         bump(metrics.throttled, key);
         throw new AwsError("ThrottlingException", "Rate exceeded", 400);
+      }
+      if (options.throttleStorm && scope.service !== "sts") {
+        // Spread evenly: the storm's share of every run of calls, not a random burst.
+        stormSequence += 1;
+        if (Math.floor(stormSequence * options.throttleStorm) !== Math.floor((stormSequence - 1) * options.throttleStorm)) {
+          bump(metrics.throttled, key);
+          throw new AwsError("ThrottlingException", "Rate exceeded", 400);
+        }
+      }
+      if (options.stall && options.stall.accountId === caller.accountId && scope.service !== "sts") {
+        await new Promise((resolve) => setTimeout(resolve, options.stall!.ms));
       }
       // Served (not throttled) calls per target: what a benchmark's lower bound divides by the rates.
       const targetKey = `${caller.accountId}/${scope.service === "ce" || scope.service === "organizations" ? "global" : scope.region}`;
