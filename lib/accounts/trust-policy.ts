@@ -82,18 +82,21 @@ export const MEMBER_ROLE_PERMISSIONS: readonly PermissionGroup[] = [
   { service: "Amazon EC2", actions: ["ec2:DescribeVpcs", "ec2:DescribeVpcEndpoints"], why: "private ECR endpoints" },
 ];
 
-/** The member role's permissions as a policy document an admin can paste. */
+/** Manifests only, never layers: optional, for layer-accurate storage cost (deploy/iam keeps it apart too). */
+export const OPTIONAL_MEMBER_ACTIONS: readonly string[] = ["ecr:BatchGetImage"];
+
+/**
+ * The member role's permissions as a policy document an admin can paste: the same statements as
+ * deploy/iam/member-read-only-policy.json (a test holds the two equal).
+ */
 export function memberPermissionsPolicyJson(): string {
+  const all = MEMBER_ROLE_PERMISSIONS.flatMap((group) => group.actions);
   return JSON.stringify(
     {
       Version: "2012-10-17",
       Statement: [
-        {
-          Sid: "PortwatchReadOnly",
-          Effect: "Allow",
-          Action: MEMBER_ROLE_PERMISSIONS.flatMap((group) => group.actions),
-          Resource: "*",
-        },
+        { Sid: "PortwatchReadOnly", Effect: "Allow", Action: all.filter((a) => !OPTIONAL_MEMBER_ACTIONS.includes(a)), Resource: "*" },
+        { Sid: "OptionalManifestsOnlyForLayerAccurateCost", Effect: "Allow", Action: [...OPTIONAL_MEMBER_ACTIONS], Resource: "*" },
       ],
     },
     null,

@@ -10,6 +10,7 @@ import { getSettings } from "@/lib/db/settings";
 import { AccountForm } from "./account-form";
 import { type AccountView, AccountsTable } from "./accounts-table";
 import { CopyButton } from "@/components/ui/copy-button";
+import { DeployRoles } from "./deploy-roles";
 
 export const metadata: Metadata = { title: "Accounts" };
 
@@ -129,6 +130,8 @@ export default async function AccountsPage() {
           <dd>{settings.defaultRegions.join(", ")}</dd>
         </dl>
       </section>
+
+      <DeployRoles externalId={externalId} principal={principal} settings={settings} />
     </>
   );
 }
