@@ -2,6 +2,7 @@ import { EnvError, parseEnv } from "@/lib/env";
 import { CliError } from "./args";
 import { exitWhenFlushed } from "./exit-when-flushed";
 import { exportCommand } from "./export";
+import { keysCommand } from "./keys";
 import { collectCommand } from "./collect";
 import { lifecycleCommand } from "./lifecycle";
 import { migrateCommand } from "./migrate";
@@ -23,6 +24,7 @@ Commands:
   export     an evidence export (pdf, csv, json or oscal) with its signed manifest
   lifecycle  preview a lifecycle policy: every error ECR would report, what it expires or archives, the saving
   verify     check an evidence export against its manifest, this installation's key and the hash chain
+  keys       the evidence signing keys: list them, retire one after a rotation
   migrate    apply database migrations
   users      manage local users (list, add, set-role, reset-password, disable, enable)
   sandbox    serve a simulated AWS organisation over AWS's real protocols
@@ -42,6 +44,7 @@ const COMMANDS: Record<string, Command> = {
   migrate: migrateCommand,
   users: usersCommand,
   verify: verifyCommand,
+  keys: keysCommand,
   sandbox: (argv) => sandboxCommand(argv),
 };
 

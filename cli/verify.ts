@@ -90,9 +90,11 @@ function report({ manifestLine, verdict, problems }: { manifestLine: string; ver
   if (verdict?.manifest) {
     const m = verdict.manifest;
     lines.push(`${verdict.intact ? "✓" : "✗"} File intact: SHA-256 and size (${m.fileBytes} bytes) match the manifest`);
-    lines.push(`${verdict.signedByThisInstallation ? "✓" : "✗"} Signed by this installation (key ${m.keyId})`);
+    const retired = verdict.signingKey?.retiredAt ? `, retired since ${verdict.signingKey.retiredAt.toISOString()}` : "";
+    lines.push(`${verdict.signedByThisInstallation ? "✓" : "✗"} Signed by this installation (key ${m.keyId}${retired})`);
     lines.push(`${verdict.chain.ok ? "✓" : "✗"} Hash chain: export #${verdict.chain.position} of ${verdict.chain.length}, every link from #1 intact`);
   }
+  for (const note of verdict?.notes ?? []) lines.push(`  · ${note}`);
   for (const problem of problems) lines.push(`  - ${problem}`);
   const ok = verdict?.ok === true && problems.length === 0;
   lines.push(ok ? `Verified: export ${verdict?.exportId} is intact, signed by this installation and in an unbroken chain.` : "Not verified.");

@@ -3,7 +3,7 @@ import { createPublicKey, type KeyObject } from "node:crypto";
 import { AppError } from "@/lib/errors";
 import { canonicalJson } from "@/lib/evidence/canonical-json";
 import { buildManifest, checkManifest, fileSha256, keyIdOf, manifestSha256, parseManifest, signManifest } from "@/lib/evidence/manifest";
-import type { SigningKey } from "@/lib/evidence/signing-key";
+import { retiredSigningKeyMessage, type SigningKey } from "@/lib/evidence/signing-key";
 import { EVIDENCE_FORMATS, type EvidenceDocument, type EvidenceFormat, type EvidenceManifest } from "@/lib/evidence/types";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { writeAudit } from "./audit";
@@ -63,8 +63,12 @@ function toRow(row: SelectedRow): EvidenceExportRow {
   return { ...row, scope: row.scope as unknown as ExportScope, format: row.format as EvidenceFormat, manifest: row.manifest as unknown as EvidenceManifest | null };
 }
 
-/** Any id works as long as only completeExport uses it: serialises taking the next place in the chain. */
-const CHAIN_LOCK = 0x5057_4558; // "PWEX"
+/**
+ * Any id works as long as only completeExport and retiring a key use it: serialises taking the
+ * next place in the chain, and a key's retirement against an export it is sealing (so no export
+ * is sealed by a key after the moment it was retired).
+ */
+export const CHAIN_LOCK = 0x5057_4558; // "PWEX"
 
 export async function createExportRequest({
   framework,
@@ -122,7 +126,7 @@ export async function completeExport(
     file: Buffer;
     fileName: string;
     contentSha256: string;
-    signingKey: Pick<SigningKey, "privateKey" | "keyId" | "publicKeyPem">;
+    signingKey: Pick<SigningKey, "privateKey" | "keyId" | "publicKeyPem"> & Partial<Pick<SigningKey, "file">>;
   },
 ): Promise<EvidenceManifest> {
   const sha = fileSha256(file);
@@ -133,6 +137,9 @@ export async function completeExport(
     if (request.status === "done" || request.status === "failed") throw new AppError("conflict", `Evidence export ${id} is already ${request.status}`);
     // The key must be known before anything it signed is stored, or verify could not check it.
     await ensureSigningKey(tx, signingKey.publicKeyPem, signingKey.keyId);
+    // A retired key signs nothing new: its exports made after retirement would not verify.
+    const registered = await tx.signingKey.findUnique({ where: { keyId: signingKey.keyId }, select: { retiredAt: true } });
+    if (registered?.retiredAt) throw new AppError("conflict", retiredSigningKeyMessage(signingKey, registered.retiredAt));
     // The chain continues from its head, not from the newest stored row: an export deleted from
     // the end leaves a gap the next one names.
     const previous = await tx.evidenceChainHead.findUnique({ where: { id: 1 }, select: { sequence: true, manifestSha256: true } });
@@ -266,8 +273,15 @@ export interface Verdict {
   ok: boolean;
   /** The file's SHA-256 and size match the manifest. */
   intact: boolean;
-  /** The signature verifies with one of this installation's public keys. */
+  /**
+   * The signature verifies with one of this installation's public keys, and that key was not
+   * retired when the export was made.
+   */
   signedByThisInstallation: boolean;
+  /** The key the manifest names, when this installation knows it (retiredAt null: current). */
+  signingKey?: { keyId: string; createdAt: Date; retiredAt: Date | null };
+  /** What is worth knowing but wrong with nothing, e.g. that the key has since been retired. */
+  notes: string[];
   chain: ChainVerdict;
   exportId?: string;
   /** The manifest that was checked, when one was found. */
@@ -302,16 +316,21 @@ export async function verifyEvidenceFile(file: Buffer, given?: EvidenceManifest)
     manifest = parsed.manifest;
   }
 
+  const known = await listSigningKeys();
   const keys = new Map<string, KeyObject>();
-  for (const key of await listSigningKeys()) keys.set(key.keyId, createPublicKey(key.publicKeyPem));
+  for (const key of known) keys.set(key.keyId, createPublicKey(key.publicKeyPem));
   const check = checkManifest(file, manifest, keys);
   const chain = await checkChain(manifest);
-  const problems = [...check.problems, ...chain.problems];
-  const signedByThisInstallation = check.signatureValid && check.keyKnown;
+  const signer = known.find((k) => k.keyId === manifest.keyId);
+  const retirement = signer?.retiredAt && check.signatureValid ? await checkRetiredKey(manifest, signer.retiredAt) : { problems: [], notes: [] };
+  const problems = [...check.problems, ...retirement.problems, ...chain.problems];
+  const signedByThisInstallation = check.signatureValid && check.keyKnown && retirement.problems.length === 0;
   return {
     ok: check.fileIntact && signedByThisInstallation && chain.ok,
     intact: check.fileIntact,
     signedByThisInstallation,
+    ...(signer ? { signingKey: { keyId: signer.keyId, createdAt: signer.createdAt, retiredAt: signer.retiredAt } } : {}),
+    notes: retirement.notes,
     chain,
     exportId: manifest.exportId,
     manifest,
@@ -320,7 +339,31 @@ export async function verifyEvidenceFile(file: Buffer, given?: EvidenceManifest)
 }
 
 function unverifiable(problems: string[]): Verdict {
-  return { ok: false, intact: false, signedByThisInstallation: false, chain: { position: null, length: 0, ok: false, problems: [] }, problems };
+  return { ok: false, intact: false, signedByThisInstallation: false, notes: [], chain: { position: null, length: 0, ok: false, problems: [] }, problems };
+}
+
+/**
+ * A retired key still vouches for what it signed before its retirement, and for nothing after:
+ * a retired key may have left the installation's hands. "When" is both the time written into the
+ * signed manifest and the time the installation sealed the export (its row), so neither an old
+ * date written into a new manifest nor a row sealed late passes.
+ */
+async function checkRetiredKey(manifest: EvidenceManifest, retiredAt: Date): Promise<{ problems: string[]; notes: string[] }> {
+  const retired = retiredAt.toISOString();
+  const generatedAt = new Date(manifest.generatedAt);
+  if (Number.isNaN(generatedAt.getTime())) {
+    return { problems: [`signed by key ${manifest.keyId}, retired on ${retired}, but the manifest's generatedAt ("${manifest.generatedAt.slice(0, 40)}") is not a date, so it cannot be shown to predate the retirement`], notes: [] };
+  }
+  const stored = await getDb().evidenceExport.findUnique({ where: { id: manifest.exportId }, select: { finishedAt: true } });
+  const late = [
+    generatedAt >= retiredAt ? `made at ${generatedAt.toISOString()}` : null,
+    stored?.finishedAt && stored.finishedAt >= retiredAt ? `sealed at ${stored.finishedAt.toISOString()}` : null,
+  ].filter((x): x is string => x !== null);
+  if (late.length > 0) {
+    return { problems: [`signed by key ${manifest.keyId} after it was retired on ${retired} (the export was ${late.join(" and ")}): a retired key signs nothing new, so this signature is not the installation's`], notes: [] };
+  }
+  const signedAt = stored?.finishedAt ?? generatedAt;
+  return { problems: [], notes: [`signed by key ${manifest.keyId} on ${signedAt.toISOString()}, before the key was retired (retired since ${retired})`] };
 }
 
 async function checkChain(manifest: EvidenceManifest): Promise<ChainVerdict> {

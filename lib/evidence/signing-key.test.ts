@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEnv } from "@/lib/env";
 import { keyIdOf } from "./manifest";
-import { loadSigningKey } from "./signing-key";
+import { findSigningKey, loadSigningKey, retiredSigningKeyMessage } from "./signing-key";
 
 let dir: string;
 beforeAll(async () => {
@@ -47,6 +47,24 @@ describe("loadSigningKey", () => {
     await loadSigningKey(parseEnv({ PORTWATCH_DATA_DIR: dataDir }));
     await writeFile(path.join(dataDir, "signing-key"), "garbage");
     await expect(loadSigningKey(parseEnv({ PORTWATCH_DATA_DIR: dataDir }))).rejects.toThrow("signing-key is not a PEM private key");
+  });
+});
+
+describe("findSigningKey", () => {
+  it("finds the key a process would sign with without ever making one", async () => {
+    const dataDir = path.join(dir, "find");
+    const env = parseEnv({ PORTWATCH_DATA_DIR: dataDir });
+    expect(await findSigningKey(env)).toBeNull();
+    await expect(stat(dataDir)).rejects.toThrow(/ENOENT/);
+    const made = await loadSigningKey(env);
+    expect(await findSigningKey(env)).toMatchObject({ keyId: made.keyId, source: "file", file: path.join(dataDir, "signing-key") });
+  });
+
+  it("tells a process with a retired key how to get a new one", () => {
+    const at = new Date("2026-11-01T12:00:00.000Z");
+    expect(retiredSigningKeyMessage({ keyId: "0123456789abcdef", file: "/srv/pw/signing-key" }, at)).toBe(
+      "signing key 0123456789abcdef was retired on 2026-11-01T12:00:00.000Z: set PORTWATCH_SIGNING_KEY to a new key or remove /srv/pw/signing-key",
+    );
   });
 });
 

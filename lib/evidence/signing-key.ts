@@ -21,6 +21,8 @@ export interface SigningKey {
   publicKeyPem: string;
   /** Where the private key came from, for a start-up line (never the key itself). */
   source: "environment" | "file";
+  /** The key file, when the key came from one: what to remove to make a new key. */
+  file?: string;
 }
 
 export const SIGNING_KEY_FILE = "signing-key";
@@ -34,12 +36,37 @@ export async function loadSigningKey(
   env: Pick<Env, "PORTWATCH_SIGNING_KEY" | "PORTWATCH_DATA_DIR">,
   { dataDir = path.resolve(PROJECT_ROOT, env.PORTWATCH_DATA_DIR) }: { dataDir?: string } = {},
 ): Promise<SigningKey> {
+  return (await keyFrom(env, dataDir, true))!;
+}
+
+/**
+ * The key this process would sign with, without making one: null when PORTWATCH_SIGNING_KEY is
+ * unset and the key file does not exist yet (`portwatch keys list` must not create a key).
+ */
+export async function findSigningKey(
+  env: Pick<Env, "PORTWATCH_SIGNING_KEY" | "PORTWATCH_DATA_DIR">,
+  { dataDir = path.resolve(PROJECT_ROOT, env.PORTWATCH_DATA_DIR) }: { dataDir?: string } = {},
+): Promise<SigningKey | null> {
+  return keyFrom(env, dataDir, false);
+}
+
+/**
+ * What a process configured with a retired key is told when it is asked to sign: the key and
+ * when it was retired, and the two ways to give it a new one.
+ */
+export function retiredSigningKeyMessage(key: { keyId: string; file?: string }, retiredAt: Date): string {
+  const file = key.file ?? path.join("<PORTWATCH_DATA_DIR>", SIGNING_KEY_FILE);
+  return `signing key ${key.keyId} was retired on ${retiredAt.toISOString()}: set PORTWATCH_SIGNING_KEY to a new key or remove ${file}`;
+}
+
+async function keyFrom(env: Pick<Env, "PORTWATCH_SIGNING_KEY">, dataDir: string, create: boolean): Promise<SigningKey | null> {
   if (env.PORTWATCH_SIGNING_KEY) {
     const privateKey = createPrivateKey({ key: Buffer.from(env.PORTWATCH_SIGNING_KEY, "base64"), format: "der", type: "pkcs8" });
     return describe(privateKey, "environment");
   }
   const file = path.join(dataDir, SIGNING_KEY_FILE);
-  const pem = await readOrCreateKeyFile(file);
+  const pem = create ? await readOrCreateKeyFile(file) : await readKeyFile(file);
+  if (pem === null) return null;
   let privateKey: KeyObject;
   try {
     privateKey = createPrivateKey({ key: pem, format: "pem" });
@@ -47,12 +74,21 @@ export async function loadSigningKey(
     throw new Error(`${file} is not a PEM private key: restore it from a backup, or set PORTWATCH_SIGNING_KEY`);
   }
   if (privateKey.asymmetricKeyType !== "ed25519") throw new Error(`${file} holds a ${privateKey.asymmetricKeyType} key, not Ed25519`);
-  return describe(privateKey, "file");
+  return describe(privateKey, "file", file);
 }
 
-function describe(privateKey: KeyObject, source: SigningKey["source"]): SigningKey {
+function describe(privateKey: KeyObject, source: SigningKey["source"], file?: string): SigningKey {
   const publicKey = createPublicKey(privateKey);
-  return { privateKey, publicKey, keyId: keyIdOf(publicKey), publicKeyPem: publicKey.export({ format: "pem", type: "spki" }).toString(), source };
+  return { privateKey, publicKey, keyId: keyIdOf(publicKey), publicKeyPem: publicKey.export({ format: "pem", type: "spki" }).toString(), source, ...(file ? { file } : {}) };
+}
+
+async function readKeyFile(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
 }
 
 /**

@@ -24,7 +24,8 @@ function scopeText(scope: { accountIds?: string[]; regions?: string[]; runId?: n
 export default async function EvidencePage() {
   await requirePageRole(EVIDENCE_ROLES);
   const [exports, runs, keys] = await Promise.all([listExports({ limit: 50 }), listEvaluatedRuns(), listSigningKeys()]);
-  const current = keys.find((k) => k.retiredAt === null) ?? null;
+  // Newest first: while a new key is rolled out, both sign until the old one is retired.
+  const active = keys.filter((k) => k.retiredAt === null).reverse();
   return (
     <>
       <PageHeader title="Evidence" description="Exports an auditor can file: what was checked, found and accepted, for a framework and scope at a point in time, signed and chained so any change is detected." />
@@ -129,14 +130,17 @@ export default async function EvidencePage() {
       </section>
 
       <section className="card" aria-labelledby="signing-key">
-        <h2 id="signing-key">This installation&apos;s signing key</h2>
-        {current ? (
-          <>
-            <p className="small">
-              Key id <code>{current.keyId}</code>, created {formatDateTime(current.createdAt)}. Give the public key to auditors so they can check signatures without Portwatch.
-            </p>
-            <pre className="code-block">{current.publicKeyPem}</pre>
-          </>
+        <h2 id="signing-key">This installation&apos;s signing key{active.length > 1 ? "s" : ""}</h2>
+        {active.length ? (
+          active.map((key) => (
+            <div key={key.keyId}>
+              <p className="small">
+                Key id <code>{key.keyId}</code>, created {formatDateTime(key.createdAt)}. Give the public key to auditors so they can check signatures without Portwatch.
+                {active.length > 1 ? " More than one key is in use: retire the old one with portwatch keys retire once every process has the new one." : ""}
+              </p>
+              <pre className="code-block">{key.publicKeyPem}</pre>
+            </div>
+          ))
         ) : (
           <p className="muted">No signing key yet: a worker creates it before it makes the first export.</p>
         )}

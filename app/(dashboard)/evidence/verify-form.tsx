@@ -9,6 +9,8 @@ interface Verdict {
   exportId?: string;
   chain?: { position: number | null; length: number; ok: boolean; problems: string[] };
   problems?: string[];
+  /** Facts that do not fail the check, such as a key retired after it signed this export. */
+  notes?: string[];
   error?: string;
 }
 
@@ -66,6 +68,9 @@ export function VerifyForm() {
                     {verdict.chain.ok ? ", every earlier export present and linked." : "."}
                   </li>
                 ) : null}
+                {(verdict.notes ?? []).map((n) => (
+                  <li key={n}>· {n}</li>
+                ))}
                 {(verdict.problems ?? []).map((p) => (
                   <li key={p} className="text-danger">
                     {p}
