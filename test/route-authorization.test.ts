@@ -124,8 +124,8 @@ async function handlersInCode(): Promise<string[]> {
 
 async function handlerFor(key: string): Promise<Handler> {
   const [method, route] = key.split(" ");
-  const module = (await import(/* @vite-ignore */ path.join(APP, "api", ...route.split("/").slice(2), "route.ts"))) as Record<string, Handler>;
-  return module[method];
+  const handlers = (await import(/* @vite-ignore */ path.join(APP, "api", ...route.split("/").slice(2), "route.ts"))) as Record<string, Handler>;
+  return handlers[method];
 }
 
 async function call(key: string, overrides: { origin?: string | null } = {}): Promise<Response> {
