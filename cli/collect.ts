@@ -1,6 +1,7 @@
 import { isAwsRegion } from "@/lib/regions";
 import { startCollectorWorker } from "@/lib/collect/worker";
 import { disconnectDb, connectDatabase } from "@/lib/db/client";
+import { getCollectionAccounts } from "@/lib/db/aws-accounts";
 import { createCollectionRun } from "@/lib/db/collection-runs";
 import { getRunProgress, type RunProgress } from "@/lib/db/collection-targets";
 import { evaluateRun } from "@/lib/db/evaluations";
@@ -83,6 +84,12 @@ export async function collectCommand(argv: string[], env: Env): Promise<number> 
     connectDatabase(db.url);
     await applyConfigFile(values.config ?? env.PORTWATCH_CONFIG, (line) => console.error(line));
 
+    // Checked after the config file (which may list them), before a run is stored.
+    if (accountIds.length) {
+      const listed = new Set((await getCollectionAccounts({ accountIds })).map((account) => account.id));
+      const missing = accountIds.find((id) => !listed.has(id));
+      if (missing) throw new CliError(`--account ${missing} is not listed, or is disabled (portwatch collect --config F lists accounts)`);
+    }
     let runId: number;
     try {
       ({ runId } = await createCollectionRun({ trigger: "cli", scope: { accountIds, regions }, actor: { id: null, email: "cli" } }));

@@ -6,6 +6,7 @@ import { recordAuditEvent } from "@/lib/db/audit";
 import { connectDatabase, disconnectDb } from "@/lib/db/client";
 import { createExportRequest, getExport, getExportFile, registerSigningKey } from "@/lib/db/evidence-exports";
 import { closePool } from "@/lib/db/pool";
+import { getCollectionRun } from "@/lib/db/runs";
 import type { Env } from "@/lib/env";
 import { loadSigningKey } from "@/lib/evidence/signing-key";
 import { EVIDENCE_FORMATS, type EvidenceFormat } from "@/lib/evidence/types";
@@ -61,6 +62,9 @@ export async function exportCommand(argv: string[], env: Env): Promise<number> {
   try {
     await applyMigrations(db.url, (line) => console.error(line));
     connectDatabase(db.url);
+    // Checked before anything is stored: an export of a run that does not exist would be queued,
+    // fail, and stay in the chain's list and the audit log.
+    if (values.run !== undefined && !(await getCollectionRun(Number(values.run)))) throw new CliError(`--run: there is no run #${Number(values.run)}`);
     const key = await loadSigningKey(env, { dataDir: dataDir(env) });
     await registerSigningKey(key.publicKeyPem, key.keyId);
     const actor = { id: null, email: "cli" };

@@ -68,8 +68,13 @@ main(process.argv.slice(2)).then(
       console.error(`portwatch: ${error.message}`);
     } else {
       // Unexpected: still one line, without a stack trace or anything secret.
-      console.error(`portwatch: unexpected error: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+      console.error(`portwatch: unexpected error: ${firstLine(error instanceof Error ? error.message : String(error))}`);
     }
     exitWhenFlushed(1);
   },
 );
+
+/** The first line with something on it: some errors (Prisma's) start their message with a line break. */
+function firstLine(message: string): string {
+  return message.split("\n").find((line) => line.trim() !== "")?.trim() ?? "(no message)";
+}

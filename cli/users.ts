@@ -6,6 +6,7 @@ import type { Actor } from "@/lib/db/audit";
 import { disconnectDb, connectDatabase } from "@/lib/db/client";
 import { createUser, getUserByEmail, listUsers, setUserDisabled, setUserPassword, updateUserRole } from "@/lib/db/users";
 import type { Env } from "@/lib/env";
+import { hiddenCharacterProblem } from "@/lib/actions/text.schema";
 import { AppError } from "@/lib/errors";
 import { CliError, parseCommandArgs, readStdinSecret } from "./args";
 import { openDatabase } from "./database";
@@ -75,6 +76,9 @@ export async function usersCommand(argv: string[], env: Env): Promise<number> {
   const email = sub === "list" ? undefined : requireEmail(values.email);
   const role = sub === "add" || sub === "set-role" ? requireRoleArg(values.role) : undefined;
   if (values.name !== undefined && values.name.length > 120) throw new CliError("--name must be at most 120 characters");
+  // The same rule as the Users page: the name is shown to people, so nothing hidden in it.
+  const nameProblem = values.name === undefined ? null : hiddenCharacterProblem(values.name);
+  if (nameProblem) throw new CliError(`--name ${nameProblem}`);
   const secret = sub === "add" || sub === "reset-password" ? await passwordFrom(values["password-stdin"]) : undefined;
 
   const actor: Actor = { id: null, email: `cli:${os.userInfo().username}` };

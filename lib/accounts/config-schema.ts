@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { plainText } from "@/lib/actions/text.schema";
 import { isAwsRegion } from "@/lib/regions";
 
 /**
@@ -113,11 +114,13 @@ export const environmentSchema = z
   .trim()
   .regex(/^[a-z][a-z0-9-]{0,19}$/, "must be a short lowercase word such as prod, staging, dev, shared or unknown");
 
-export const accountNameSchema = z
-  .string()
-  .trim()
-  .min(1, "must not be empty")
-  .max(80, "must be at most 80 characters");
+export const accountNameSchema = plainText(
+  z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .max(80, "must be at most 80 characters"),
+);
 
 export const vulnerabilityThresholdSchema = z.enum(VULNERABILITY_THRESHOLDS, `must be one of ${VULNERABILITY_THRESHOLDS.join(", ")}`);
 

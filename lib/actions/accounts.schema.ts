@@ -21,6 +21,7 @@ const regionsText = z
 
 const accountFields = {
   accountId: accountIdSchema,
+  // Plain text (no control or direction-override characters), as in the config file.
   name: accountNameSchema,
   environment: environmentSchema,
   roleArn: roleArnSchema,

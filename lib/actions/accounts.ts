@@ -2,7 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { startConnectionTest } from "@/lib/accounts/run-connection-test";
-import { createAwsAccount, deleteAwsAccount, setAwsAccountEnabled, updateAwsAccount } from "@/lib/db/aws-accounts";
+import { createAwsAccount, deleteAwsAccount, getAwsAccount, setAwsAccountEnabled, updateAwsAccount } from "@/lib/db/aws-accounts";
+import { AppError } from "@/lib/errors";
 import { updateSettings } from "@/lib/db/settings";
 import { roleAction } from "./safe-action";
 import {
@@ -53,6 +54,9 @@ export const deleteAwsAccountAction = roleAction(["admin"])
 export const testConnectionAction = roleAction(["admin", "security"])
   .inputSchema(testConnectionSchema)
   .action(async ({ ctx, parsedInput }) => {
+    // Checked first: starting a test creates the installation's external id, which an unknown
+    // account must not do.
+    if (!(await getAwsAccount(parsedInput.accountId))) throw new AppError("not_found", `Account ${parsedInput.accountId} is not listed`);
     const { startedAt } = await startConnectionTest(parsedInput.accountId, ctx.actor);
     return { accountId: parsedInput.accountId, startedAt };
   });

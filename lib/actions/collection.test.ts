@@ -63,6 +63,12 @@ describe("collectNowAction", () => {
     });
     expect(await getDb().collectionRun.count()).toBe(0);
 
+    // A well-formed account that is not listed is refused before a run is queued.
+    const unlisted = await collectNowAction({ accountIds: ["111111111111"] });
+    expect(unlisted.serverError).toEqual({ code: "invalid", message: "Account 111111111111 is not listed, or is disabled" });
+    expect(await getDb().collectionRun.count()).toBe(0);
+
+    await getDb().awsAccount.create({ data: { id: "111111111111", name: "scope", roleArn: "arn:aws:iam::111111111111:role/R", regions: [], source: "ui" } });
     const ok = await collectNowAction({ accountIds: ["111111111111", "111111111111"], regions: ["eu-west-1"] });
     const run = await getDb().collectionRun.findUniqueOrThrow({ where: { id: ok.data!.runId } });
     expect(run.scope).toEqual({ accountIds: ["111111111111"], regions: ["eu-west-1"] });

@@ -3,6 +3,7 @@ import { accountIdSchema } from "@/lib/accounts/config-schema";
 import { MAX_EXCEPTION_DAYS } from "@/lib/compliance/exceptions";
 import { isAwsRegion } from "@/lib/regions";
 import { complianceThresholdsSchema, SETTINGS } from "@/lib/settings";
+import { hiddenCharacterProblem, plainText } from "./text.schema";
 
 const DAY = 86_400_000;
 
@@ -53,8 +54,8 @@ export const createExceptionSchema = z.strictObject({
     .min(1, "must not be empty (use * for every resource)")
     .max(512, "must be at most 512 characters")
     .regex(/^[A-Za-z0-9._/*:-]+$/, "may hold letters, digits, . _ - / : and *"),
-  reason: z.string().trim().min(10, "must say why, in at least 10 characters").max(2000, "must be at most 2000 characters"),
-  owner: z.string().trim().min(1, "must name who owns the fix").max(200, "must be at most 200 characters"),
+  reason: plainText(z.string().trim().min(10, "must say why, in at least 10 characters").max(2000, "must be at most 2000 characters"), { multiline: true }),
+  owner: plainText(z.string().trim().min(1, "must name who owns the fix").max(200, "must be at most 200 characters")),
   expiresAt: expiryDate,
 });
 
@@ -66,7 +67,7 @@ export const MAX_ATTACHMENT_BYTES = 700 * 1024;
 export const createAttestationSchema = z.strictObject({
   framework: frameworkId,
   control: controlId,
-  text: z.string().trim().min(10, "must describe what is in place, in at least 10 characters").max(5000, "must be at most 5000 characters"),
+  text: plainText(z.string().trim().min(10, "must describe what is in place, in at least 10 characters").max(5000, "must be at most 5000 characters"), { multiline: true }),
   expiresAt: expiryDate,
   file: z
     .strictObject({
@@ -81,7 +82,11 @@ export const createAttestationSchema = z.strictObject({
 });
 
 export const updateComplianceSettingsSchema = z.strictObject({
-  thresholds: complianceThresholdsSchema,
+  // The tag key is free text stored in a JSON setting (where PostgreSQL refuses NUL outright).
+  thresholds: complianceThresholdsSchema.superRefine((thresholds, ctx) => {
+    const problem = hiddenCharacterProblem(thresholds.environmentTagKey);
+    if (problem) ctx.addIssue({ code: "custom", path: ["environmentTagKey"], message: problem });
+  }),
   vulnerabilityThreshold: SETTINGS.vulnerabilityThreshold.schema,
   trustedAccounts: SETTINGS.trustedAccounts.schema,
   resultRetentionRuns: SETTINGS.resultRetentionRuns.schema,

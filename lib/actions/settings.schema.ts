@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { SETTINGS } from "@/lib/settings";
+import { plainText } from "./text.schema";
 
 export const updateSettingsSchema = z.object({
-  organisationName: SETTINGS.organisationName.schema,
+  organisationName: plainText(SETTINGS.organisationName.schema),
   // One region per line or comma-separated, as typed in the form.
   defaultRegions: z
     .string()

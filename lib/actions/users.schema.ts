@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { passwordSchema } from "@/lib/auth/password";
 import { ROLES } from "@/lib/auth/roles";
+import { plainText } from "./text.schema";
 
-const userId = z.string().min(1, "User is required").max(64, "User id is too long");
+// Ids are cuid-like; anything else (a NUL byte, a path) is refused before it reaches a query.
+const userId = z.string().min(1, "User is required").max(64, "User id is too long").regex(/^[A-Za-z0-9_-]+$/, "User id is not valid");
 // An empty field means "generate one for me".
 const optionalPassword = z
   .string()
@@ -13,7 +15,7 @@ const optionalPassword = z
 
 export const createUserSchema = z.object({
   email: z.email("Enter a valid email address").max(320).transform((v) => v.toLowerCase()),
-  name: z.string().trim().max(120, "Name must be at most 120 characters").optional(),
+  name: plainText(z.string().trim().max(120, "Name must be at most 120 characters")).optional(),
   role: z.enum(ROLES, "Choose a role"),
   password: optionalPassword,
 });

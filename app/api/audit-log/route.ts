@@ -3,16 +3,25 @@ import { withRole } from "@/lib/auth/guard";
 import { listAuditLog } from "@/lib/db/audit";
 import { toCsv } from "@/lib/csv";
 
+const PARAMETERS = ["format", "before", "limit"];
+/** The largest id a bigint column holds: a bigger `before` would fail the query. */
+const MAX_ID = BigInt("9223372036854775807");
+
 /** The audit log as CSV or JSON, newest first, up to 500 rows per request (page with ?before=<id>). */
 export const GET = withRole(AUDIT_LOG_READERS, async (request) => {
   const url = new URL(request.url);
+  // An unknown or repeated parameter is refused, never silently dropped or picked from.
+  for (const name of new Set(url.searchParams.keys())) {
+    if (!PARAMETERS.includes(name)) return Response.json({ error: `Unknown parameter "${name.slice(0, 40)}" (allowed: ${PARAMETERS.join(", ")})` }, { status: 400 });
+    if (url.searchParams.getAll(name).length > 1) return Response.json({ error: `Parameter "${name}" is given more than once; give it once` }, { status: 400 });
+  }
   const format = url.searchParams.get("format") ?? "csv";
   const before = url.searchParams.get("before") ?? undefined;
   const limitParam = url.searchParams.get("limit") ?? "500";
   if (format !== "csv" && format !== "json") {
     return Response.json({ error: "format must be csv or json" }, { status: 400 });
   }
-  if (before !== undefined && !/^\d{1,19}$/.test(before)) {
+  if (before !== undefined && (!/^\d{1,19}$/.test(before) || BigInt(before) > MAX_ID)) {
     return Response.json({ error: "before must be an audit log entry id" }, { status: 400 });
   }
   if (!/^\d{1,3}$/.test(limitParam) || Number(limitParam) < 1 || Number(limitParam) > 500) {

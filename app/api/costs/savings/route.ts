@@ -18,7 +18,10 @@ const HEADER = ["run", "action", "kind", "resource", "account", "region", "image
 export const GET = withRole(COST_READERS, async (request) => {
   const search = new URL(request.url).searchParams;
   const unknown = [...new Set(search.keys())].filter((key) => !PARAMETERS.includes(key));
-  if (unknown.length) return Response.json({ error: `Unknown parameter${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")} (allowed: ${PARAMETERS.join(", ")})` }, { status: 400 });
+  if (unknown.length) return Response.json({ error: `Unknown parameter${unknown.length > 1 ? "s" : ""}: ${unknown.map((key) => key.slice(0, 40)).join(", ")} (allowed: ${PARAMETERS.join(", ")})` }, { status: 400 });
+  // A repeated parameter is ambiguous: refused rather than one value picked silently.
+  const repeated = PARAMETERS.filter((key) => search.getAll(key).length > 1);
+  if (repeated.length) return Response.json({ error: `Parameter${repeated.length > 1 ? "s" : ""} given more than once: ${repeated.join(", ")}` }, { status: 400 });
   const params = parseSavingsParams(Object.fromEntries(search));
   if (params.ignored.length) return Response.json({ error: `Parameter${params.ignored.length > 1 ? "s" : ""} not valid: ${params.ignored.join(", ")}` }, { status: 400 });
 
