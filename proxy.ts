@@ -1,10 +1,19 @@
 import { type NextRequest, NextResponse } from "next/server";
+import { crossSiteRefusal } from "@/lib/auth/origin";
+import { env } from "@/lib/env";
 
 /**
  * Sets a Content-Security-Policy with a fresh nonce on every page (Next applies the nonce to its
  * own scripts). Not an auth layer: every page, action and route checks the session itself.
+ *
+ * A server action posted from another site, or with no Origin at all, is refused here with a 403:
+ * Next.js itself lets a missing Origin through with a warning and answers a foreign one with a 500.
  */
 export function proxy(request: NextRequest) {
+  if (request.method === "POST" && request.headers.has("next-action")) {
+    const crossSite = crossSiteRefusal(request, env().AUTH_URL);
+    if (crossSite) return NextResponse.json({ error: crossSite }, { status: 403 });
+  }
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const dev = process.env.NODE_ENV === "development";
   const https = request.nextUrl.protocol === "https:";

@@ -3,11 +3,14 @@
 // `next start` cannot give:
 //  - the address a request came from is the socket's, not a client-supplied X-Forwarded-For
 //    (sign-in rate limits key on it), unless PORTWATCH_TRUST_PROXY says a proxy of ours is in front;
-//  - a request body over 1 MB is refused with 413 before any route reads it.
+//  - a request body over 1 MB is refused with 413 before any route reads it (an evidence export
+//    uploaded to be verified may be bigger: that one route takes up to 210 MB).
 import http from "node:http";
 import next from "next";
 
 const MAX_BODY_BYTES = 1024 * 1024;
+// /api/evidence/verify takes an export (at most 200 MB, its own limit) and its manifest.
+const MAX_VERIFY_BYTES = 210 * 1024 * 1024;
 const [dir] = process.argv.slice(2);
 const port = Number(process.env.PORT);
 const hostname = process.env.PORTWATCH_BIND_HOST || "0.0.0.0";
@@ -28,15 +31,18 @@ const server = http.createServer((req, res) => {
   req.headers["x-forwarded-for"] = trustProxy && forwarded ? `${forwarded}, ${socketAddress}` : socketAddress;
   if (!trustProxy) delete req.headers["x-real-ip"];
 
+  const verify = req.method === "POST" && (req.url ?? "").split("?")[0] === "/api/evidence/verify";
+  const limit = verify ? MAX_VERIFY_BYTES : MAX_BODY_BYTES;
+  const tooLarge = verify ? "The upload is larger than 210 MB: an evidence export is at most 200 MB" : "The request body is larger than 1 MB";
   const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > MAX_BODY_BYTES) return refuse(res, 413, "The request body is larger than 1 MB");
+  if (declared > limit) return refuse(res, 413, tooLarge);
   if (req.headers["transfer-encoding"] && req.method !== "GET" && req.method !== "HEAD") {
     // A chunked body has no declared length: count it as it arrives.
     let seen = 0;
     req.on("data", (chunk) => {
       seen += chunk.length;
-      if (seen > MAX_BODY_BYTES && !res.headersSent) {
-        refuse(res, 413, "The request body is larger than 1 MB");
+      if (seen > limit && !res.headersSent) {
+        refuse(res, 413, tooLarge);
         req.destroy();
       }
     });
