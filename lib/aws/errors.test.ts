@@ -64,6 +64,13 @@ describe("toAwsFailure", () => {
     expect(failure.message).toContain("The security token included in the request is invalid.");
   });
 
+  it("says in words which call AWS did not answer in time, not the HTTP handler's wording", () => {
+    const late = Object.assign(new Error("@smithy/node-http-handler - [ERROR] a request has exceeded the configured 30000 ms requestTimeout."), { name: "TimeoutError", code: "ETIMEDOUT" });
+    const failure = toAwsFailure(late, where);
+    expect(failure).toMatchObject({ errorName: "TimeoutError", kind: "timeout" });
+    expect(failure.message).toBe(`AWS did not answer ${where.service}:${where.operation} within 30 s (the request timeout), on every attempt: the endpoint or the network to it is not responding`);
+  });
+
   it("names Node's socket errors by their code", () => {
     const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
     expect(toAwsFailure(refused, where)).toMatchObject({ errorName: "ECONNREFUSED", kind: "network" });

@@ -129,10 +129,13 @@ export function toAwsFailure(error: unknown, where: CallSite): AwsFailure {
   const status = httpStatusOf(e);
   const kind = classifyAwsError(errorName, status, where.service);
   const awsMessage = redactSecrets(typeof e.message === "string" && e.message ? e.message : errorName);
+  const timeout = kind === "timeout" ? /(\d+) ms requestTimeout/.exec(awsMessage) : null;
   const message =
     kind === "region-disabled"
       ? `Region ${where.region} is probably not enabled for account ${where.accountId} (an opt-in region answers every call this way until the account enables it). AWS said: ${awsMessage}`
-      : awsMessage;
+      : timeout
+        ? `AWS did not answer ${where.service}:${where.operation} within ${Number(timeout[1]) / 1000} s (the request timeout), on every attempt: the endpoint or the network to it is not responding`
+        : awsMessage;
   return {
     accountId: where.accountId,
     region: where.region,
