@@ -5,10 +5,11 @@ import { createCollectionRun } from "@/lib/db/collection-runs";
 import { getRunProgress, type RunProgress } from "@/lib/db/collection-targets";
 import { closePool, getPool } from "@/lib/db/pool";
 import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY } from "@/lib/sandbox/credentials";
+import { getImages, getRepositories } from "@/lib/sandbox/ecr-model";
 import { accountsConfig } from "@/lib/sandbox/organization";
 import { sandboxOptions } from "@/lib/sandbox/options";
 import { type RunningSandbox, startSandbox } from "@/lib/sandbox/server";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 
 /**
  * For collector tests: the environment a real deployment would have (the SDK's own endpoint and
@@ -61,6 +62,18 @@ export async function collect(worker: CollectorWorker, scope = {}): Promise<RunP
 
 export async function sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
   return (await getPool().query(text, params)).rows as T[];
+}
+
+/** The stored inventory is exactly the organisation's every repository and image, each row once. */
+export async function expectExactInventory(sandbox: RunningSandbox): Promise<void> {
+  const org = sandbox.organization;
+  const repos = org.accounts.filter((a) => a.status === "ACTIVE").flatMap((a) => org.options.regions.flatMap((r) => getRepositories(org, a.id, r)));
+  const [counts] = await sql<{ repos: number; distinctRepos: number; images: number; distinctImages: number }>(
+    `SELECT (SELECT count(*)::int FROM "Repository") AS repos, (SELECT count(DISTINCT "arn")::int FROM "Repository") AS "distinctRepos",
+            (SELECT count(*)::int FROM "Image") AS images, (SELECT count(DISTINCT ("repositoryArn", "digest"))::int FROM "Image") AS "distinctImages"`,
+  );
+  const images = repos.reduce((n, repo) => n + getImages(org, repo).length, 0);
+  expect(counts).toEqual({ repos: repos.length, distinctRepos: repos.length, images, distinctImages: images });
 }
 
 export interface CollectedDemo {

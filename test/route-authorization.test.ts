@@ -1,11 +1,10 @@
-import { readdir, readFile } from "node:fs/promises";
-import path from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { Role } from "@/lib/auth/roles";
 import { SYSTEM_ACTOR } from "@/lib/db/audit";
 import { getDb } from "@/lib/db/client";
 import type { SessionUser } from "@/lib/db/sessions";
 import { withTestDatabase } from "@/test/database";
+import { routeHandler, routeHandlersInCode } from "@/test/endpoints";
 import { sessionUser } from "@/test/session";
 
 // Every route handler in app/, called as a browser would reach it: anonymously and as each role.
@@ -22,12 +21,10 @@ vi.mock("@/lib/auth/session", () => ({ getCurrentUser: async () => session.user 
 
 withTestDatabase();
 
-const APP = path.resolve(import.meta.dirname, "../app");
 const ORIGIN = "http://localhost:3000";
 
 type Caller = Role | "anonymous";
 const CALLERS: Caller[] = ["anonymous", "admin", "security", "finops", "auditor"];
-type Handler = (request: Request, context: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
 
 interface Entry {
   /** Roles allowed; "public" routes answer everyone the same. */
@@ -92,41 +89,7 @@ const MATRIX: Record<string, Entry> = {
   },
 };
 
-const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
-async function routeFiles(dir = APP): Promise<string[]> {
-  const files: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await routeFiles(full)));
-    else if (entry.name === "route.ts") files.push(full);
-  }
-  return files;
-}
-
-/** The route path of a route.ts: its folders under app/, without route groups. */
-function routePath(file: string): string {
-  const segments = path.relative(APP, path.dirname(file)).split(path.sep).filter((s) => !/^\(.*\)$/.test(s));
-  return `/${segments.join("/")}`;
-}
-
-async function handlersInCode(): Promise<string[]> {
-  const found: string[] = [];
-  for (const file of await routeFiles()) {
-    const source = await readFile(file, "utf8");
-    for (const method of METHODS) {
-      const exported = new RegExp(`export (?:const|async function|function) ${method}\\b|export const \\{[^}]*\\b${method}\\b[^}]*\\}`).test(source);
-      if (exported) found.push(`${method} ${routePath(file)}`);
-    }
-  }
-  return found.sort();
-}
-
-async function handlerFor(key: string): Promise<Handler> {
-  const [method, route] = key.split(" ");
-  const handlers = (await import(/* @vite-ignore */ path.join(APP, "api", ...route.split("/").slice(2), "route.ts"))) as Record<string, Handler>;
-  return handlers[method];
-}
 
 async function call(key: string, overrides: { origin?: string | null } = {}): Promise<Response> {
   const { url, params, init = {} } = MATRIX[key].request();
@@ -135,7 +98,7 @@ async function call(key: string, overrides: { origin?: string | null } = {}): Pr
   else if (overrides.origin) headers.set("origin", overrides.origin);
   const { NextRequest } = await import("next/server");
   const request = new NextRequest(new URL(url, ORIGIN), { ...init, headers } as ConstructorParameters<typeof NextRequest>[1]);
-  return (await handlerFor(key))(request, { params: Promise.resolve(params) });
+  return (await routeHandler(key))(request, { params: Promise.resolve(params) });
 }
 
 beforeAll(async () => {
@@ -174,7 +137,7 @@ beforeAll(async () => {
 
 describe("every route handler checks the session and the role itself", () => {
   it("the matrix lists every route handler in app/", async () => {
-    expect(await handlersInCode()).toEqual(Object.keys(MATRIX).sort());
+    expect(await routeHandlersInCode()).toEqual(Object.keys(MATRIX).sort());
   });
 
   for (const [key, entry] of Object.entries(MATRIX)) {

@@ -1,5 +1,3 @@
-import { readdir, readFile } from "node:fs/promises";
-import path from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
 import type { Role } from "@/lib/auth/roles";
@@ -8,6 +6,7 @@ import { getDb } from "@/lib/db/client";
 import type { SessionUser } from "@/lib/db/sessions";
 import { createUser } from "@/lib/db/users";
 import { withTestDatabase } from "@/test/database";
+import { serverActionNames } from "@/test/endpoints";
 
 // The session is what a signed-in browser would carry; everything after it (the guard, the
 // action, the database) is real.
@@ -171,17 +170,6 @@ const freshIds = { exception: "", attestation: "" };
 // Actions that are public by nature: the sign-in forms, and sign-out (which only ends the caller's own session).
 const PUBLIC_ACTIONS = ["signInAction", "signInWithOidcAction", "signOutAction"];
 
-async function serverActionNames(): Promise<string[]> {
-  const dir = import.meta.dirname;
-  const names: string[] = [];
-  for (const file of await readdir(dir)) {
-    if (!file.endsWith(".ts") || file.endsWith(".test.ts")) continue;
-    const source = await readFile(path.join(dir, file), "utf8");
-    if (!/^["']use server["'];/m.test(source)) continue;
-    for (const match of source.matchAll(/^export (?:const|async function) (\w+)/gm)) names.push(match[1]);
-  }
-  return names.sort();
-}
 
 const changes = async () => getDb().auditLog.count({ where: { action: { not: "auth.sign_in" } } });
 

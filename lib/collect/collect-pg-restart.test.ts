@@ -8,10 +8,9 @@ import { getRunProgress, type RunProgress } from "@/lib/db/collection-targets";
 import { type EmbeddedDatabase, startEmbeddedDatabase } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
 import { closePool } from "@/lib/db/pool";
-import { getImages, getRepositories } from "@/lib/sandbox/ecr-model";
 import { sandboxOptions } from "@/lib/sandbox/options";
 import { type RunningSandbox, startSandbox } from "@/lib/sandbox/server";
-import { awsEnvironment, configureSandboxAccounts, pointSdkAt, sql } from "@/test/collector";
+import { awsEnvironment, configureSandboxAccounts, expectExactInventory, pointSdkAt } from "@/test/collector";
 import { freePort } from "@/test/pg-server";
 
 // PostgreSQL restarted in the middle of a run (a failover, an upgrade, a crash): the worker
@@ -109,16 +108,6 @@ describe("PostgreSQL restarted mid-run", () => {
     expect(finished.status).toBe("complete");
     expect(finished.targetsDone).toBe(finished.targetsTotal);
 
-    const org = sandbox.organization;
-    const repos = org.accounts.filter((a) => a.status === "ACTIVE").flatMap((a) => org.options.regions.flatMap((r) => getRepositories(org, a.id, r)));
-    const [counts] = await sql<{ repos: number; distinctRepos: number; images: number; distinctImages: number }>(
-      `SELECT (SELECT count(*)::int FROM "Repository") AS repos, (SELECT count(DISTINCT "arn")::int FROM "Repository") AS "distinctRepos",
-              (SELECT count(*)::int FROM "Image") AS images, (SELECT count(DISTINCT ("repositoryArn", "digest"))::int FROM "Image") AS "distinctImages"`,
-    );
-    expect(counts.repos).toBe(repos.length);
-    expect(counts.distinctRepos).toBe(repos.length);
-    const images = repos.reduce((n, repo) => n + getImages(org, repo).length, 0);
-    expect(counts.images).toBe(images);
-    expect(counts.distinctImages).toBe(images);
+    await expectExactInventory(sandbox);
   });
 });

@@ -5,10 +5,9 @@ import type { CollectorWorker } from "@/lib/collect/worker";
 import { createCollectionRun } from "@/lib/db/collection-runs";
 import { getRunProgress } from "@/lib/db/collection-targets";
 import { closePool } from "@/lib/db/pool";
-import { getImages, getRepositories } from "@/lib/sandbox/ecr-model";
 import { sandboxOptions } from "@/lib/sandbox/options";
 import { type RunningSandbox, startSandbox } from "@/lib/sandbox/server";
-import { awsEnvironment, configureSandboxAccounts, pointSdkAt, sql, startTestWorker, waitForRun } from "@/test/collector";
+import { awsEnvironment, configureSandboxAccounts, expectExactInventory, pointSdkAt, sql, startTestWorker, waitForRun } from "@/test/collector";
 import { withTestDatabase } from "@/test/database";
 
 // A worker process killed (SIGKILL: no clean-up) in the middle of a run: another worker notices
@@ -82,17 +81,7 @@ describe("a worker killed mid-run", () => {
     for (const target of resumed) expect(target.attempts).toBeGreaterThan(1);
 
     // Exactly the organisation's inventory, each row once.
-    const org = sandbox.organization;
-    const repos = org.accounts.filter((a) => a.status === "ACTIVE").flatMap((a) => org.options.regions.flatMap((r) => getRepositories(org, a.id, r)));
-    const [counts] = await sql<{ repos: number; distinctRepos: number; images: number; distinctImages: number }>(
-      `SELECT (SELECT count(*)::int FROM "Repository") AS repos, (SELECT count(DISTINCT "arn")::int FROM "Repository") AS "distinctRepos",
-              (SELECT count(*)::int FROM "Image") AS images, (SELECT count(DISTINCT ("repositoryArn", "digest"))::int FROM "Image") AS "distinctImages"`,
-    );
-    expect(counts.repos).toBe(repos.length);
-    expect(counts.distinctRepos).toBe(repos.length);
-    const images = repos.reduce((n, repo) => n + getImages(org, repo).length, 0);
-    expect(counts.images).toBe(images);
-    expect(counts.distinctImages).toBe(images);
+    await expectExactInventory(sandbox);
     const [costDays] = await sql<{ duplicates: number }>(
       `SELECT count(*)::int AS duplicates FROM (SELECT 1 FROM "CostDaily" GROUP BY "dimension", "key", "usageType", "date" HAVING count(*) > 1) d`,
     );

@@ -1,5 +1,3 @@
-import { readdir, readFile } from "node:fs/promises";
-import path from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
@@ -11,6 +9,7 @@ import { createUser } from "@/lib/db/users";
 import { EVIDENCE_FORMATS } from "@/lib/evidence/types";
 import { databaseFingerprint } from "@/test/db-fingerprint";
 import { withTestDatabase } from "@/test/database";
+import { serverActionNames } from "@/test/endpoints";
 import {
   badAccountId,
   badExpiryDate,
@@ -281,17 +280,6 @@ const SPECS: Record<string, FuzzSpec> = {
 // routes.test.ts): they need Next's request context (headers(), redirect) that a unit test lacks.
 const NOT_FUZZED_HERE = ["signInAction", "signInWithOidcAction", "signOutAction"];
 
-async function serverActionNames(): Promise<string[]> {
-  const dir = path.resolve(import.meta.dirname, "../../lib/actions");
-  const names: string[] = [];
-  for (const file of await readdir(dir)) {
-    if (!file.endsWith(".ts") || file.endsWith(".test.ts")) continue;
-    const source = await readFile(path.join(dir, file), "utf8");
-    if (!/^["']use server["'];/m.test(source)) continue;
-    for (const match of source.matchAll(/^export (?:const|async function) (\w+)/gm)) names.push(match[1]);
-  }
-  return names.sort();
-}
 
 function withField(input: Record<string, unknown>, dotted: string, value: unknown): Record<string, unknown> {
   const [head, ...rest] = dotted.split(".");

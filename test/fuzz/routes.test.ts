@@ -1,5 +1,3 @@
-import { readdir, readFile } from "node:fs/promises";
-import path from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { ROLES, type Role } from "@/lib/auth/roles";
@@ -9,6 +7,7 @@ import type { SessionUser } from "@/lib/db/sessions";
 import { createUser } from "@/lib/db/users";
 import { databaseFingerprint, type DatabaseFingerprint } from "@/test/db-fingerprint";
 import { withTestDatabase } from "@/test/database";
+import { routeHandler, routeHandlersInCode } from "@/test/endpoints";
 import { INJECTIONS, OVER_ONE_MB } from "./bad-input";
 
 // Every route handler in app/, called in-process as a browser or a script would reach it, as a
@@ -24,9 +23,7 @@ vi.mock("@/lib/auth/session", () => ({ getCurrentUser: async () => session.user 
 
 const db = withTestDatabase();
 
-const APP = path.resolve(import.meta.dirname, "../../app");
 const ORIGIN = "http://localhost:3000";
-type Handler = (request: Request, context: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
 
 interface Case {
   name: string;
@@ -195,41 +192,13 @@ const ROUTES: Record<string, RouteFuzz> = {
 // e2e/auth.spec.ts. Its POST is fuzzed below with odd credential bodies.
 const AUTH_ROUTE = "/api/auth/[...nextauth]";
 
-const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
-async function routeFiles(dir = APP): Promise<string[]> {
-  const files: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await routeFiles(full)));
-    else if (entry.name === "route.ts") files.push(full);
-  }
-  return files;
-}
-
-async function handlersInCode(): Promise<string[]> {
-  const found: string[] = [];
-  for (const file of await routeFiles()) {
-    const source = await readFile(file, "utf8");
-    const route = `/${path.relative(APP, path.dirname(file)).split(path.sep).filter((s) => !/^\(.*\)$/.test(s)).join("/")}`;
-    for (const method of METHODS) {
-      if (new RegExp(`export (?:const|async function|function) ${method}\\b|export const \\{[^}]*\\b${method}\\b[^}]*\\}`).test(source)) found.push(`${method} ${route}`);
-    }
-  }
-  return found.sort();
-}
-
-async function handlerFor(key: string): Promise<Handler> {
-  const [method, route] = key.split(" ");
-  const handlers = (await import(/* @vite-ignore */ path.join(APP, ...route.split("/").slice(1), "route.ts"))) as Record<string, Handler>;
-  return handlers[method];
-}
 
 async function call(key: string, { url, params = {}, init = {} }: Pick<Case, "url" | "params" | "init">): Promise<Response> {
   const { NextRequest } = await import("next/server");
   const request = new NextRequest(new URL(url, ORIGIN), init as ConstructorParameters<typeof NextRequest>[1]);
   try {
-    return await (await handlerFor(key))(request, { params: Promise.resolve(params) });
+    return await (await routeHandler(key))(request, { params: Promise.resolve(params) });
   } catch (error) {
     throw new Error(`${key} ${url.slice(0, 80)} threw: ${String(error instanceof Error ? `${error.name}: ${error.message}` : error).replace(/\s+/g, " ").slice(0, 300)}`);
   }
@@ -258,7 +227,7 @@ beforeAll(async () => {
 
 describe("route handlers answer bad input with a 4xx naming it, and change nothing", () => {
   it("has fuzz cases for every route handler in app/", async () => {
-    expect(await handlersInCode()).toEqual([...Object.keys(ROUTES), `GET ${AUTH_ROUTE}`, `POST ${AUTH_ROUTE}`].sort());
+    expect(await routeHandlersInCode()).toEqual([...Object.keys(ROUTES), `GET ${AUTH_ROUTE}`, `POST ${AUTH_ROUTE}`].sort());
   });
 
   for (const [key, route] of Object.entries(ROUTES)) {
