@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { firstParam, paramReader, queryString } from "./url-params";
+import { firstParam, paramReader, queryProblem, queryString } from "./url-params";
 
 const decode = (v: string) => (/^c\d+$/.test(v) ? { at: Number(v.slice(1)) } : null);
 const account = (v: string) => (/^\d{12}$/.test(v) ? v : undefined);
@@ -41,5 +41,14 @@ describe("queryString", () => {
     expect(queryString({ account: "123456789012", region: undefined, name: "", q: "a b&c" }, { after: "xyz", before: "ignored" })).toBe("?account=123456789012&q=a+b%26c&after=xyz");
     expect(queryString({ region: undefined })).toBe("");
     expect(queryString({}, { before: "c1" })).toBe("?before=c1");
+  });
+});
+
+describe("queryProblem", () => {
+  it("names unknown parameters, then repeated ones, and passes a query that is known and single", () => {
+    expect(queryProblem(new URLSearchParams("kind=x&colour=blue&size=9"), ["kind", "account"])).toBe("Unknown parameters: colour, size (allowed: kind, account)");
+    expect(queryProblem(new URLSearchParams("kind=a&kind=b"), ["kind", "account"])).toBe("Parameter given more than once: kind");
+    expect(queryProblem(new URLSearchParams("kind=a&account=111111111111"), ["kind", "account"])).toBeNull();
+    expect(queryProblem(new URLSearchParams(""), ["kind"])).toBeNull();
   });
 });

@@ -42,3 +42,16 @@ export function queryString(values: Record<string, string | undefined>, page: { 
   const text = query.toString();
   return text ? `?${text}` : "";
 }
+
+/**
+ * For a CSV or JSON route, which answers a script rather than a person: an unknown or repeated
+ * parameter is refused (a repeated one is ambiguous), never dropped or picked from silently.
+ * The sentence to answer 400 with, or null when every parameter is known and given once.
+ */
+export function queryProblem(search: URLSearchParams, allowed: readonly string[]): string | null {
+  const unknown = [...new Set(search.keys())].filter((key) => !allowed.includes(key));
+  if (unknown.length) return `Unknown parameter${unknown.length > 1 ? "s" : ""}: ${unknown.map((key) => key.slice(0, 40)).join(", ")} (allowed: ${allowed.join(", ")})`;
+  const repeated = allowed.filter((key) => search.getAll(key).length > 1);
+  if (repeated.length) return `Parameter${repeated.length > 1 ? "s" : ""} given more than once: ${repeated.join(", ")}`;
+  return null;
+}

@@ -1,5 +1,6 @@
 import { AUDIT_LOG_READERS } from "@/lib/audit-roles";
 import { withRole } from "@/lib/auth/guard";
+import { queryProblem } from "@/lib/url-params";
 import { listAuditLog } from "@/lib/db/audit";
 import { toCsv } from "@/lib/csv";
 
@@ -10,11 +11,8 @@ const MAX_ID = BigInt("9223372036854775807");
 /** The audit log as CSV or JSON, newest first, up to 500 rows per request (page with ?before=<id>). */
 export const GET = withRole(AUDIT_LOG_READERS, async (request) => {
   const url = new URL(request.url);
-  // An unknown or repeated parameter is refused, never silently dropped or picked from.
-  for (const name of new Set(url.searchParams.keys())) {
-    if (!PARAMETERS.includes(name)) return Response.json({ error: `Unknown parameter "${name.slice(0, 40)}" (allowed: ${PARAMETERS.join(", ")})` }, { status: 400 });
-    if (url.searchParams.getAll(name).length > 1) return Response.json({ error: `Parameter "${name}" is given more than once; give it once` }, { status: 400 });
-  }
+  const problem = queryProblem(url.searchParams, PARAMETERS);
+  if (problem) return Response.json({ error: problem }, { status: 400 });
   const format = url.searchParams.get("format") ?? "csv";
   const before = url.searchParams.get("before") ?? undefined;
   const limitParam = url.searchParams.get("limit") ?? "500";

@@ -1,5 +1,6 @@
 import { COST_READERS } from "@/lib/auth/roles";
 import { withRole } from "@/lib/auth/guard";
+import { queryProblem } from "@/lib/url-params";
 import { csvLine } from "@/lib/csv";
 import { getStorageCosts, getStoragePrices, listRepositoryCosts, parseRepositoryCostParams, type RepositoryCostCursor } from "@/lib/db/repository-costs";
 import { getVisibleRunId } from "@/lib/db/snapshot";
@@ -31,11 +32,8 @@ const HEADER = [
  */
 export const GET = withRole(COST_READERS, async (request) => {
   const search = new URL(request.url).searchParams;
-  const unknown = [...new Set(search.keys())].filter((key) => !PARAMETERS.includes(key));
-  if (unknown.length) return Response.json({ error: `Unknown parameter${unknown.length > 1 ? "s" : ""}: ${unknown.map((key) => key.slice(0, 40)).join(", ")} (allowed: ${PARAMETERS.join(", ")})` }, { status: 400 });
-  // A repeated parameter is ambiguous: refused rather than one value picked silently.
-  const repeated = PARAMETERS.filter((key) => search.getAll(key).length > 1);
-  if (repeated.length) return Response.json({ error: `Parameter${repeated.length > 1 ? "s" : ""} given more than once: ${repeated.join(", ")}` }, { status: 400 });
+  const problem = queryProblem(search, PARAMETERS);
+  if (problem) return Response.json({ error: problem }, { status: 400 });
   const params = parseRepositoryCostParams(Object.fromEntries(search));
   if (params.ignored.length) return Response.json({ error: `Parameter${params.ignored.length > 1 ? "s" : ""} not valid: ${params.ignored.join(", ")}` }, { status: 400 });
 
