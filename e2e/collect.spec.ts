@@ -59,3 +59,47 @@ test("an admin adds an account, tests it, collects it and opens a repository's i
   await expect(images.getByRole("row").nth(1)).toBeVisible();
   await expect(images).toContainText(/sha256:|MiB|KiB|GiB/);
 });
+
+test("a run with an account whose role cannot be assumed is partial, and the run page names the failure", async ({ page }) => {
+  test.setTimeout(150_000);
+  // An account the sandbox organisation has no role in: STS refuses AssumeRole, as AWS would.
+  const missing = "999999999990";
+  await page.goto("/accounts");
+  const form = page.getByRole("form", { name: "Add an AWS account" });
+  await form.locator('input[name="accountId"]').fill(missing);
+  await form.getByLabel("Name").fill("no-role-yet");
+  await form.getByLabel("Role ARN").fill(`arn:aws:iam::${missing}:role/PortwatchReadOnly`);
+  await form.getByLabel("Regions").fill(sandbox.regions[0]);
+  await form.getByRole("button", { name: "Add account" }).click();
+  const row = page.getByRole("row").filter({ hasText: missing });
+  await expect(row).toBeVisible();
+
+  const collectAndOpen = async () => {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Runs", exact: true }).click();
+    await page.getByRole("button", { name: "Collect now" }).click();
+    await page.getByRole("link", { name: "Follow its progress" }).click();
+  };
+  await collectAndOpen();
+  const summary = page.getByRole("region", { name: "Summary" });
+  await expect(summary).toContainText("partial", { timeout: 60_000 });
+  // The failed target says which account, which call and what AWS answered; the others are done.
+  const targets = page.getByRole("table", { name: /^Targets of run #/ });
+  const failedRow = targets.getByRole("row").filter({ hasText: missing });
+  await expect(failedRow).toContainText(sandbox.regions[0]);
+  await expect(failedRow).toContainText("AccessDenied in sts:AssumeRole");
+  await expect(failedRow).toContainText(/not authorized to perform: sts:AssumeRole/);
+  for (const region of sandbox.regions) await expect(targets.getByRole("row").filter({ hasText: sandbox.accountId }).filter({ hasText: region })).toContainText("done");
+  // And under "Failed AWS calls", grouped by account and region, once the page is read again.
+  await page.reload();
+  const errors = page.getByRole("region", { name: `Errors in ${missing} ${sandbox.regions[0]}` });
+  await expect(errors).toContainText("sts:AssumeRole");
+  await expect(errors).toContainText("AccessDenied (access-denied)");
+
+  // Removed again, the next run is complete: the specs after this one see the organisation as before.
+  await page.goto("/accounts");
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("row").filter({ hasText: missing }).getByRole("button", { name: "Remove" }).click();
+  await expect(page.getByRole("row").filter({ hasText: missing })).toHaveCount(0);
+  await collectAndOpen();
+  await expect(summary).toContainText("complete", { timeout: 60_000 });
+});
