@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { generateExternalId } from "./external-id";
-import { buildMemberTrustPolicy, memberPermissionsPolicyJson, memberTrustPolicyJson, PORTWATCH_PRINCIPAL_PLACEHOLDER } from "./trust-policy";
+import { buildMemberTrustPolicy, memberPermissionsPolicyJson, memberTrustPolicyJson, permissionsSummary, PORTWATCH_PRINCIPAL_PLACEHOLDER } from "./trust-policy";
 
 describe("member role trust policy", () => {
   it("trusts one principal, and only with the installation's external id", () => {
@@ -23,6 +23,12 @@ describe("member role trust policy", () => {
     );
     expect(() => buildMemberTrustPolicy({ externalId: "x1", principal: "*" })).toThrow(/not an account id/);
     expect(() => buildMemberTrustPolicy({ externalId: "x1", principal: "arn:aws:iam::123456789012:role/*" })).toThrow(/not an account id/);
+  });
+
+  it("lists ecr:BatchGetImage as optional, apart from the actions the collector needs", () => {
+    const ecr = permissionsSummary().find((line) => line.startsWith("Amazon ECR:"))!;
+    expect(ecr).toMatch(/; optionally ecr:BatchGetImage \(image manifests only\)/);
+    expect(ecr.split("; optionally")[0]).not.toContain("BatchGetImage");
   });
 
   it("grants only read actions", () => {

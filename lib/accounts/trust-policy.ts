@@ -107,7 +107,11 @@ export function memberPermissionsPolicyJson(): string {
 /** One line per service, for a page or a terminal. */
 export function permissionsSummary(): string[] {
   return [
-    ...MEMBER_ROLE_PERMISSIONS.map((group) => `${group.service}: ${group.actions.join(", ")} (${group.why})`),
+    ...MEMBER_ROLE_PERMISSIONS.map((group) => {
+      const required = group.actions.filter((a) => !OPTIONAL_MEMBER_ACTIONS.includes(a));
+      const optional = group.actions.filter((a) => OPTIONAL_MEMBER_ACTIONS.includes(a));
+      return `${group.service}: ${required.join(", ")}${optional.length ? `; optionally ${optional.join(", ")} (image manifests only)` : ""} (${group.why})`;
+    }),
     "Organizations discovery (management account role only): organizations:ListAccounts",
     "Cost (payer account role only): ce:GetCostAndUsage, ce:GetCostForecast, ce:GetDimensionValues",
     "Nothing is written; no image layers are downloaded.",

@@ -115,7 +115,7 @@ export function DeployRoles({ externalId, principal, settings }: DeployRolesProp
   return (
     <section className="card" aria-labelledby="deploy-roles">
       <h2 id="deploy-roles">Deploy the read-only roles</h2>
-      <p>
+      <p className="small">
         Ready-made CloudFormation templates, a StackSet for the whole organisation, a Terraform module and the plain IAM
         policies ship in Portwatch&apos;s <code>deploy/</code> directory; <code>deploy/README.md</code> explains each role and
         each action. Every role trusts only Portwatch&apos;s principal, only with this installation&apos;s external id, for
