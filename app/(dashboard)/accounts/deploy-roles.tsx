@@ -1,4 +1,4 @@
-import { CopyButton } from "@/components/ui/copy-button";
+import { CodeBlock } from "@/components/ui/code-block";
 import costReaderPolicy from "@/deploy/iam/cost-reader-policy.json";
 import memberPolicy from "@/deploy/iam/member-read-only-policy.json";
 import orgReaderPolicy from "@/deploy/iam/org-reader-policy.json";
@@ -82,10 +82,7 @@ function CommandBlock({ id, title, copyLabel, text, children }: { id: string; ti
     <>
       <h3 id={id}>{title}</h3>
       <p className="muted small">{children}</p>
-      <pre className="code-block" data-testid={id}>
-        {text}
-      </pre>
-      <CopyButton text={text} label={copyLabel} />
+      <CodeBlock text={text} copyLabel={copyLabel} testId={id} />
     </>
   );
 }

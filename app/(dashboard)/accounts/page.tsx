@@ -9,6 +9,7 @@ import { ensureExternalId, listAwsAccounts } from "@/lib/db/aws-accounts";
 import { getSettings } from "@/lib/db/settings";
 import { AccountForm } from "./account-form";
 import { type AccountView, AccountsTable } from "./accounts-table";
+import { CodeBlock } from "@/components/ui/code-block";
 import { CopyButton } from "@/components/ui/copy-button";
 import { DeployRoles } from "./deploy-roles";
 
@@ -84,10 +85,7 @@ export default async function AccountsPage() {
             runs with (no worker has been able to ask STS yet).
           </p>
         )}
-        <pre className="code-block" data-testid="trust-policy">
-          {trustPolicy}
-        </pre>
-        <CopyButton text={trustPolicy} label="Copy trust policy" />
+        <CodeBlock text={trustPolicy} copyLabel="Copy trust policy" testId="trust-policy" />
         <h3>Permissions (read-only)</h3>
         <ul className="link-list small">
           {permissionsSummary().map((line) => (
@@ -96,8 +94,7 @@ export default async function AccountsPage() {
         </ul>
         <details>
           <summary>Permissions policy JSON</summary>
-          <pre className="code-block">{memberPermissionsPolicyJson()}</pre>
-          <CopyButton text={memberPermissionsPolicyJson()} label="Copy permissions policy" />
+          <CodeBlock text={memberPermissionsPolicyJson()} copyLabel="Copy permissions policy" />
         </details>
       </section>
 

@@ -3,7 +3,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useDeferredValue, useMemo, useState } from "react";
 import { formatBytes, formatCount, formatDateTime, shortDigest } from "@/components/tables/format";
-import { CopyButton } from "@/components/ui/copy-button";
+import { CodeBlock } from "@/components/ui/code-block";
 import { fromImagePayload, type ImagePayload } from "@/lib/cost/lifecycle/image-payload";
 import { lifecyclePolicyCli, lifecyclePolicyJson, lifecyclePolicyTerraform } from "@/lib/cost/lifecycle/policy-text";
 import { simulateLifecycle } from "@/lib/cost/lifecycle/simulate";
@@ -205,8 +205,7 @@ function Snippet({ title, text }: { title: string; text: string }) {
   return (
     <details className={styles.snippet}>
       <summary>{title}</summary>
-      <pre className="code-block">{text}</pre>
-      <CopyButton text={text} label={`Copy ${title}`} />
+      <CodeBlock text={text} copyLabel={`Copy ${title}`} />
     </details>
   );
 }
