@@ -1,7 +1,6 @@
 import { isAwsRegion } from "@/lib/regions";
 import { startCollectorWorker } from "@/lib/collect/worker";
 import { disconnectDb, connectDatabase } from "@/lib/db/client";
-import { getCollectionAccounts } from "@/lib/db/aws-accounts";
 import { createCollectionRun } from "@/lib/db/collection-runs";
 import { getRunProgress, type RunProgress } from "@/lib/db/collection-targets";
 import { evaluateRun } from "@/lib/db/evaluations";
@@ -84,17 +83,12 @@ export async function collectCommand(argv: string[], env: Env): Promise<number> 
     connectDatabase(db.url);
     await applyConfigFile(values.config ?? env.PORTWATCH_CONFIG, (line) => console.error(line));
 
-    // Checked after the config file (which may list them), before a run is stored.
-    if (accountIds.length) {
-      const listed = new Set((await getCollectionAccounts({ accountIds })).map((account) => account.id));
-      const missing = accountIds.find((id) => !listed.has(id));
-      if (missing) throw new CliError(`--account ${missing} is not listed, or is disabled (portwatch collect --config F lists accounts)`);
-    }
     let runId: number;
     try {
       ({ runId } = await createCollectionRun({ trigger: "cli", scope: { accountIds, regions }, actor: { id: null, email: "cli" } }));
     } catch (error) {
-      if (isAppError(error)) throw new CliError(error.message);
+      // "invalid" is an --account that is not listed (after the config file, which may list it).
+      if (isAppError(error)) throw new CliError(error.code === "invalid" ? `--account: ${error.message} (portwatch collect --config F lists accounts)` : error.message);
       throw error;
     }
     worker = await startCollectorWorker({

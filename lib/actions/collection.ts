@@ -1,7 +1,6 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { getCollectionAccounts } from "@/lib/db/aws-accounts";
 import { createCollectionRun } from "@/lib/db/collection-runs";
 import { getActiveCollectionRun } from "@/lib/db/runs";
 import { AppError, isAppError } from "@/lib/errors";
@@ -16,12 +15,6 @@ export const collectNowAction = roleAction(["admin", "security"])
       ...(parsedInput.accountIds?.length ? { accountIds: [...new Set(parsedInput.accountIds)] } : {}),
       ...(parsedInput.regions?.length ? { regions: [...new Set(parsedInput.regions)] } : {}),
     };
-    // A run for an account that is not collected would be queued, find nothing and fail: say so now.
-    if (scope.accountIds) {
-      const listed = new Set((await getCollectionAccounts({ accountIds: scope.accountIds })).map((account) => account.id));
-      const missing = scope.accountIds.find((id) => !listed.has(id));
-      if (missing) throw new AppError("invalid", `Account ${missing} is not listed, or is disabled`);
-    }
     try {
       const { runId } = await createCollectionRun({ trigger: "manual", scope, actor: ctx.actor });
       revalidatePath("/runs");

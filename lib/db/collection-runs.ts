@@ -28,6 +28,12 @@ export async function createCollectionRun(
       select: { id: true, status: true },
     });
     if (active) throw new AppError("conflict", `Run #${active.id} is already ${active.status}; wait for it to finish`);
+    // A run for an account that is not collected would be queued, find nothing and fail: refused now.
+    if (scope.accountIds?.length) {
+      const listed = await tx.awsAccount.findMany({ where: { enabled: true, id: { in: scope.accountIds } }, select: { id: true } });
+      const missing = scope.accountIds.find((id) => !listed.some((account) => account.id === id));
+      if (missing) throw new AppError("invalid", `Account ${missing} is not listed, or is disabled`);
+    }
     const run = await tx.collectionRun.create({
       data: {
         trigger,

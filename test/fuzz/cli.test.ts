@@ -48,7 +48,7 @@ const CASES: Record<string, CliCase[]> = {
     c(["collect", "--account", "\u0661".repeat(12)], /--account must be a 12-digit AWS account id/),
     c(["collect", "--region", "mars-north-1"], /--region must be an AWS region/),
     // Well-formed, but not listed: refused before a run is stored.
-    c(["collect", "--account", "999999999999"], /--account 999999999999 is not listed/),
+    c(["collect", "--account", "999999999999"], /--account: Account 999999999999 is not listed/),
     c(["collect", "--region", INJECTIONS[0]], /--region must be an AWS region/),
     c(() => ["collect", "--config", file("bad-accounts.json")], /bad-accounts\.json: \d+ problems, nothing was applied/),
     c(() => ["collect", "--config", file("huge.json")], /huge\.json: is not valid JSON/),
